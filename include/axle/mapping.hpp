@@ -1,0 +1,239 @@
+// axle — what a plan does to a buffer: extents, strides and index maps at run time.
+//
+// A layout fixes the order and orientation of axes; a buffer adds extents. Given the storage
+// shape of a source buffer (and the size of any axis a shape cannot tell, such as G in a merged
+// (G, O) dimension), `resolve_extents` finds the extent of every atom, and `map_plan` turns a
+// derived plan into a strided map: for every axis of the result, its extent and its signed
+// stride in the source. Block reorders, which no stride can express, are small gather tables.
+//
+// Errors are `axle::shape_error` exceptions whose message names the axis, the sizes and what
+// was expected.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detail/model.hpp"
+#include "notation.hpp"
+
+namespace axle {
+
+/// A shape that cannot belong to the layout it is used with.
+class shape_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// The size of one axis, by label: `{"G", 4}`.
+struct axis_size {
+  std::string_view axis;
+  index_t extent;
+};
+
+namespace detail {
+
+inline constexpr int max_labels = 16;
+
+struct atom_extents {
+  std::array<index_t, max_atoms> extent{};
+  int n = 0;
+};
+
+inline std::string shape_text(std::span<const index_t> shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+/// The extent of each atom of `l` for a buffer of storage shape `shape`. `known` gives sizes the
+/// shape alone does not determine (all but one dynamic atom of a merged dimension).
+inline atom_extents resolve_extents(const layout_desc& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
+                                    std::string_view what = "tensor") {
+  const std::string layout_text = to_string(l);
+  if (static_cast<int>(shape.size()) != l.nentries)
+    throw shape_error(std::string(what) + ": shape " + shape_text(shape) + " has " + std::to_string(shape.size()) +
+                      " dimensions, but layout " + layout_text + " has " + std::to_string(l.nentries));
+  atom_extents r;
+  r.n = l.natoms;
+  for (int e = 0; e < l.nentries; ++e) {
+    const index_t size = shape[static_cast<std::size_t>(e)];
+    if (size < 0) throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " has negative extent");
+    index_t product = 1;
+    int unknown = -1;
+    int unknowns = 0;
+    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
+      const atom& a = l.atoms[i];
+      index_t x = a.extent;
+      if (x == dynamic_extent && is_whole(a))
+        for (const axis_size& k : known)
+          if (k.axis == a.name()) x = k.extent;
+      if (x == dynamic_extent) {
+        ++unknowns;
+        if (unknown < 0) unknown = i;
+      } else {
+        if (x <= 0 && !(x == 0 && size == 0))
+          throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + std::to_string(x));
+        product *= x;
+      }
+      r.extent[i] = x;
+    }
+    std::string entry;
+    append_atoms(entry, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+    if (unknowns > 1) {
+      std::string names;
+      for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i)
+        if (r.extent[i] == dynamic_extent && i != unknown) (names += names.empty() ? "" : ", ") += l.atoms[i].name();
+      throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " holds " + entry + "; the size of " + names +
+                        " must be given (for G: --groups)");
+    }
+    if (unknowns == 1) {
+      if (product == 0 || size % product != 0)
+        throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " " + entry + " has extent " +
+                          std::to_string(size) + ", which is not a multiple of " + std::to_string(product) + " (" +
+                          shape_text(shape) + " as " + layout_text + ")");
+      r.extent[unknown] = size / product;
+    } else if (product != size) {
+      throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " " + entry + " has extent " +
+                        std::to_string(size) + ", expected " + std::to_string(product) + " (" + shape_text(shape) + " as " +
+                        layout_text + ")");
+    }
+  }
+  return r;
+}
+
+/// The storage shape of a layout whose atoms have the given extents.
+inline std::vector<index_t> storage_shape(const layout_desc& l, const atom_extents& x) {
+  std::vector<index_t> shape(static_cast<std::size_t>(l.nentries), 1);
+  for (int e = 0; e < l.nentries; ++e)
+    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) shape[static_cast<std::size_t>(e)] *= x.extent[i];
+  return shape;
+}
+
+/// A plan applied to a buffer: the result's refined axes, each with its extent and its signed
+/// stride in a contiguous source; `offset` is the source element of result index (0, ..., 0).
+/// An axis whose labelled blocks are reordered has a gather table instead of a plain stride:
+/// result index j reads source block gather[j].
+struct strided_map {
+  int rank = 0;
+  std::array<index_t, max_atoms> extent{};
+  std::array<index_t, max_atoms> stride{};
+  std::array<int, max_atoms> gather_count{};
+  std::array<std::array<int, max_labels>, max_atoms> gather{};
+  index_t offset = 0;
+  atom_extents source_atoms{};       // extents of the source layout's atoms
+  atom_extents target_atoms{};       // extents of the target layout's atoms
+  std::vector<index_t> source_shape; // storage shapes
+  std::vector<index_t> target_shape;
+
+  [[nodiscard]] bool has_gathers() const noexcept {
+    for (int k = 0; k < rank; ++k)
+      if (gather_count[k] > 0) return true;
+    return false;
+  }
+  [[nodiscard]] index_t size() const noexcept {
+    index_t n = 1;
+    for (int k = 0; k < rank; ++k) n *= extent[k];
+    return n;
+  }
+  /// The source element of a result index given axis by axis.
+  [[nodiscard]] index_t source_index(const index_t* idx) const noexcept {
+    index_t o = offset;
+    for (int k = 0; k < rank; ++k) o += (gather_count[k] > 0 ? gather[k][idx[k]] : idx[k]) * stride[k];
+    return o;
+  }
+};
+
+/// Maps plan `p` (from derive(), without error) onto a contiguous source buffer of storage
+/// shape `shape`.
+inline strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
+  const layout_desc& from = *p.from;
+  const layout_desc& to = *p.to;
+  strided_map m;
+  m.source_atoms = resolve_extents(from, shape, known, "source");
+  m.source_shape.assign(shape.begin(), shape.end());
+  // Extents of the refined source atoms: each lies inside one atom of `from`.
+  std::array<index_t, max_atoms> src_extent{};
+  for (int r = 0; r < p.nsrc; ++r) {
+    const atom& x = p.src[r];
+    if (x.extent != dynamic_extent) {
+      src_extent[r] = x.extent;
+      continue;
+    }
+    for (int i = 0; i < from.natoms; ++i) {
+      const atom& a = from.atoms[i];
+      if (a.axis != x.axis || a.extent != dynamic_extent) continue;  // the outermost atom of the axis
+      const index_t total = m.source_atoms.extent[i] * a.stride;      // the axis extent, counted from a's stride
+      if (total % x.stride != 0)
+        throw shape_error("source: axis " + std::string(a.name()) + " has " + std::to_string(total) +
+                          " elements, which blocks of " + std::to_string(x.stride) + " do not divide");
+      src_extent[r] = total / x.stride;
+    }
+  }
+  // Row-major strides of the refined source.
+  std::array<index_t, max_atoms> src_stride{};
+  index_t s = 1;
+  for (int r = p.nsrc - 1; r >= 0; --r) {
+    src_stride[r] = s;
+    s *= src_extent[r];
+  }
+  m.rank = p.ndst;
+  for (int k = 0; k < p.ndst; ++k) {
+    const int r = p.src_of_dst[k];
+    m.gather_count[k] = 0;
+    if (r < 0) {  // an inserted unit axis
+      m.extent[k] = 1;
+      m.stride[k] = 0;
+      continue;
+    }
+    m.extent[k] = src_extent[r];
+    m.stride[k] = src_stride[r];
+    if (p.flip[k]) {
+      m.offset += (m.extent[k] - 1) * m.stride[k];
+      m.stride[k] = -m.stride[k];
+    }
+    const atom& d = p.dst[k];
+    if (d.labelled() && d.label_text() != p.src[r].label_text()) {
+      const int n = label_count(d.label_text());
+      m.gather_count[k] = n;
+      for (int j = 0; j < n; ++j) m.gather[k][j] = label_index(p.src[r].label_text(), label_at(d.label_text(), j));
+    }
+  }
+  // Extents of the target layout's atoms, from the refined atoms they are made of.
+  m.target_atoms.n = to.natoms;
+  for (int i = 0; i < to.natoms; ++i) {
+    const atom& a = to.atoms[i];
+    index_t x = 1;
+    for (int k = 0; k < p.ndst; ++k) {
+      const atom& d = p.dst[k];
+      if (d.axis != a.axis) continue;
+      const bool inside = a.unit || d.unit || (d.stride >= a.stride && (a.extent == dynamic_extent || d.stride < a.stride * a.extent));
+      if (inside) x *= m.extent[k];
+    }
+    m.target_atoms.extent[i] = x;
+  }
+  m.target_shape = storage_shape(to, m.target_atoms);
+  return m;
+}
+
+/// Copies `src` (contiguous, source layout) into `dst` (contiguous, target layout) one element
+/// at a time. The reference the fast paths are tested against.
+template <class T>
+void copy_by_index(const strided_map& m, const T* src, T* dst) {
+  std::array<index_t, max_atoms> idx{};
+  const index_t n = m.size();
+  for (index_t flat = 0; flat < n; ++flat) {
+    dst[flat] = src[m.source_index(idx.data())];
+    for (int k = m.rank - 1; k >= 0; --k) {
+      if (++idx[k] < m.extent[k]) break;
+      idx[k] = 0;
+    }
+  }
+}
+
+}  // namespace detail
+}  // namespace axle

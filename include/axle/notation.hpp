@@ -1,0 +1,160 @@
+// axle — the one notation for layouts and plans, shared by printing, diagnostics and the docs.
+//
+//     (I, O, H~, W~)                       a layout; `~` marks a reversed spatial axis
+//     ((G, O), I, H, W)                    a merged storage dimension, outer first
+//     (O/16, I/16, H, W, 16i, 16o)         blocked axes: the blocks, and the position in a block
+//     ((G, M), I=1, H, W)                  a unit axis
+//     (gate[i,f,g,o], I)                   a labelled block axis
+//     swap(O, I) · flip(H, W)              a plan; `id` is the identity
+//     split((G, I) → G, I) · permute(H, W, I, O) · reorder(gate: i,f,g,o → i,o,f,g) · merge(G, O → (G, O))
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "detail/model.hpp"
+#include "detail/steps.hpp"
+#include "layout.hpp"
+
+namespace axle {
+namespace detail {
+
+inline void append_lower(std::string& out, std::string_view s) {
+  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+/// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`.
+inline void append_atom(std::string& out, const atom& a) {
+  if (a.unit) {
+    out += a.name();
+    out += "=1";
+  } else if (a.labelled()) {
+    out += a.name();
+    out += '[';
+    out += a.label_text();
+    out += ']';
+  } else if (a.extent == dynamic_extent) {
+    out += a.name();
+    if (a.stride != 1) {
+      out += '/';
+      out += std::to_string(a.stride);
+    }
+  } else {
+    out += std::to_string(a.extent);
+    append_lower(out, a.name());
+    if (a.stride != 1) {
+      out += '@';
+      out += std::to_string(a.stride);
+    }
+  }
+  if (a.flipped) out += '~';
+}
+
+inline void append_atoms(std::string& out, const atom* atoms, int n, bool parenthesise_several) {
+  if (n != 1 && parenthesise_several) out += '(';
+  for (int k = 0; k < n; ++k) {
+    if (k > 0) out += ", ";
+    append_atom(out, atoms[k]);
+  }
+  if (n != 1 && parenthesise_several) out += ')';
+}
+
+}  // namespace detail
+
+/// `(I, O, H~, W~)`
+inline std::string to_string(const detail::layout_desc& l) {
+  std::string out = "(";
+  for (int e = 0; e < l.nentries; ++e) {
+    if (e > 0) out += ", ";
+    detail::append_atoms(out, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+  }
+  return out + ")";
+}
+
+/// `swap(O, I) · flip(H, W)`, or `id`.
+inline std::string to_string(const detail::steps_desc& s) {
+  using detail::step_kind;
+  if (s.nsteps == 0) return "id";
+  std::string out;
+  for (int k = 0; k < s.nsteps; ++k) {
+    const detail::step_desc& st = s.steps[k];
+    const detail::atom* a = &s.atoms[st.a_begin];
+    const detail::atom* b = &s.atoms[st.b_begin];
+    if (k > 0) out += " \u00b7 ";
+    switch (st.kind) {
+      case step_kind::split:
+        out += "split(";
+        detail::append_atoms(out, a, st.a_count, true);
+        out += " \u2192 ";
+        detail::append_atoms(out, b, st.b_count, false);
+        out += ')';
+        break;
+      case step_kind::merge:
+        out += "merge(";
+        detail::append_atoms(out, b, st.b_count, false);
+        out += " \u2192 ";
+        detail::append_atoms(out, a, st.a_count, true);
+        out += ')';
+        break;
+      case step_kind::swap:
+        out += "swap(";
+        detail::append_atoms(out, a, 2, false);
+        out += ')';
+        break;
+      case step_kind::permute: {
+        // The order after; unit axes that appear or disappear are named as such.
+        std::string dropped, inserted;
+        auto in = [](const detail::atom* xs, int n, const detail::atom& x) {
+          for (int q = 0; q < n; ++q)
+            if (detail::same_atom(xs[q], x)) return true;
+          return false;
+        };
+        for (int q = 0; q < st.a_count; ++q)
+          if (!in(b, st.b_count, a[q])) (dropped += dropped.empty() ? "" : ", ") += a[q].name();
+        for (int q = 0; q < st.b_count; ++q)
+          if (!in(a, st.a_count, b[q])) (inserted += inserted.empty() ? "" : ", ") += b[q].name();
+        out += "permute(";
+        detail::append_atoms(out, b, st.b_count, false);
+        out += ')';
+        if (!dropped.empty()) out += " \u00b7 drop(" + dropped + ")";
+        if (!inserted.empty()) out += " \u00b7 insert(" + inserted + ")";
+        break;
+      }
+      case step_kind::flip:
+        out += "flip(";
+        detail::append_atoms(out, a, st.a_count, false);
+        out += ')';
+        break;
+      case step_kind::reorder:
+        out += "reorder(";
+        out += a[0].name();
+        out += ": ";
+        out += a[0].label_text();
+        out += " \u2192 ";
+        out += b[0].label_text();
+        out += ')';
+        break;
+    }
+  }
+  return out;
+}
+
+/// The notation of a layout type: `axle::to_string(L{})`.
+template <class... Es>
+std::string to_string(layout<Es...>) {
+  return to_string(detail::desc_of<layout<Es...>>::value);
+}
+
+/// The notation of a plan type: `axle::to_string(plan_t<A, B>{})`.
+template <class... Ss>
+std::string to_string(plan<Ss...>) {
+  return to_string(detail::steps_of<plan<Ss...>>::value);
+}
+
+/// The label of an axis tag: `axle::to_string(axes::O{})` is "O".
+template <axis_tag A>
+std::string to_string(A) {
+  return std::string(A::label);
+}
+
+}  // namespace axle

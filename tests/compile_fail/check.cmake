@@ -1,0 +1,38 @@
+# Compiles one compile-fail case. MODE=fail: the program with AXLE_COMPILE_FAIL defined must not
+# compile, must report exactly one error, and its first error line must match the regex on the
+# file's `// expect:` line. MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
+file(STRINGS "${SOURCE}" _expect REGEX "^// expect: ")
+if(NOT _expect)
+  message(FATAL_ERROR "${SOURCE}: no '// expect: <regex>' line")
+endif()
+string(REGEX REPLACE "^// expect: " "" _regex "${_expect}")
+
+set(_flags -std=c++20 -fsyntax-only -Wall -Wextra -Wpedantic -Werror -I${INCLUDE})
+if(MODE STREQUAL "fail")
+  list(APPEND _flags -DAXLE_COMPILE_FAIL)
+endif()
+execute_process(COMMAND ${COMPILER} ${_flags} ${SOURCE} RESULT_VARIABLE _rc OUTPUT_VARIABLE _out ERROR_VARIABLE _err)
+
+if(MODE STREQUAL "ok")
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "the compiling twin of ${SOURCE} does not compile:\n${_err}")
+  endif()
+  return()
+endif()
+
+if(_rc EQUAL 0)
+  message(FATAL_ERROR "${SOURCE} compiled, but it must not")
+endif()
+string(REGEX MATCHALL "[^\n]*error:[^\n]*" _errors "${_err}")
+list(LENGTH _errors _count)
+if(_count EQUAL 0)
+  message(FATAL_ERROR "${SOURCE}: the compiler failed without an error line:\n${_err}")
+endif()
+list(GET _errors 0 _first)
+if(NOT _first MATCHES "${_regex}")
+  message(FATAL_ERROR "${SOURCE}: the first error line\n  ${_first}\ndoes not match\n  ${_regex}")
+endif()
+if(NOT _count EQUAL 1)
+  message(FATAL_ERROR "${SOURCE}: expected one error, got ${_count}:\n${_err}")
+endif()
+message(STATUS "first error: ${_first}")
