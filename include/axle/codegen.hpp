@@ -33,10 +33,13 @@ inline std::string int_list(const std::vector<int>& v) {
   return s + "]";
 }
 
-/// Renders plan `p` (from derive(), without error) applied to the array named `var`.
+/// Renders plan `p` (from derive(), without error) applied to the array named `var`. It works
+/// on the elements of the normal form (plan_structure): a storage dimension that moves intact is
+/// never reshaped.
 inline std::string render(const plan_desc& p, dialect d, std::string_view var = "w") {
   const layout_desc& from = *p.from;
   const layout_desc& to = *p.to;
+  const plan_structure x = structure_of(p);
   const std::string w(var);
   std::vector<std::string> statements;
   std::string expr = w;
@@ -44,45 +47,46 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
     if (expr != w) statements.push_back(w + " = " + expr);
     expr = w;
   };
-  // 1. Split: reshape into the refined source atoms, without the unit axes the target drops.
-  std::vector<int> kept;  // refined source atoms that survive, in order
-  bool split = false;
-  for (int r = 0; r < p.nsrc; ++r) {
-    bool dropped = p.src[r].unit;
-    for (int k = 0; k < p.ndst && dropped; ++k) dropped = p.src_of_dst[k] != r;
-    if (!dropped) kept.push_back(r);
+  // Source elements that survive (a unit axis the target drops does not).
+  std::vector<int> kept;
+  for (int q = 0; q < x.nsrc; ++q) {
+    bool used = false;
+    for (int k = 0; k < x.ndst; ++k) used = used || x.src_of_dst[k] == q;
+    if (used || !p.src[x.src_first[q]].unit) kept.push_back(q);
   }
-  for (int e = 0; e < from.nentries; ++e) {
-    int count = 0;
-    for (int r : kept) count += p.src_entry[r] == e;
-    split = split || count != 1;
-  }
+  // 1. Split: reshape so that every kept element is one axis.
+  bool split = kept.size() != static_cast<std::size_t>(from.nentries);
+  for (int q : kept) split = split || (!x.src_kept[p.src_entry[x.src_first[q]]] && from.entry_size(p.src_entry[x.src_first[q]]) != 1);
   if (split) {
     std::string shape;
     for (int e = 0; e < from.nentries; ++e) {
+      std::vector<int> elems;
+      for (int q : kept)
+        if (p.src_entry[x.src_first[q]] == e) elems.push_back(q);
+      const std::string dim = w + ".shape[" + std::to_string(e) + "]";
+      if (x.src_kept[e]) {
+        shape += (shape.empty() ? "" : ", ") + dim;
+        continue;
+      }
       // Static atoms by their extent; every dynamic atom but the last by a variable named after
       // its axis; the last one by what the dimension leaves.
-      std::vector<int> atoms;
-      for (int r : kept)
-        if (p.src_entry[r] == e) atoms.push_back(r);
       int last = -1;
-      for (int r : atoms)
-        if (p.src[r].extent == dynamic_extent) last = r;
+      for (int q : elems)
+        if (p.src[x.src_first[q]].extent == dynamic_extent) last = q;
       std::vector<std::string> others;
-      for (int r : atoms) {
-        const atom& a = p.src[r];
-        std::string size = a.extent != dynamic_extent ? std::to_string(a.extent) : std::string(a.name());
-        if (r != last) others.push_back(size);
+      for (int q : elems) {
+        const atom& a = p.src[x.src_first[q]];
+        if (q != last) others.push_back(a.extent != dynamic_extent ? std::to_string(a.extent) : std::string(a.name()));
       }
-      for (int r : atoms) {
-        const atom& a = p.src[r];
+      for (int q : elems) {
+        const atom& a = p.src[x.src_first[q]];
         std::string size;
         if (a.extent != dynamic_extent) {
           size = std::to_string(a.extent);
-        } else if (r != last) {
+        } else if (q != last) {
           size = std::string(a.name());
         } else {
-          size = w + ".shape[" + std::to_string(e) + "]";
+          size = dim;
           std::string divisor;
           for (const std::string& o : others) divisor += (divisor.empty() ? "" : " * ") + o;
           if (!divisor.empty()) size += " // " + (others.size() > 1 ? "(" + divisor + ")" : divisor);
@@ -93,12 +97,15 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
     expr = w + ".reshape(" + shape + (kept.size() == 1 ? ",)" : ")");
     flush();
   }
+  auto position = [&](int q) {
+    for (std::size_t i = 0; i < kept.size(); ++i)
+      if (kept[i] == q) return static_cast<int>(i);
+    return -1;
+  };
   // 2. Flips, at the positions of the (split) source.
   std::vector<int> flips;
-  for (int k = 0; k < p.ndst; ++k)
-    if (p.flip[k])
-      for (std::size_t q = 0; q < kept.size(); ++q)
-        if (kept[q] == p.src_of_dst[k]) flips.push_back(static_cast<int>(q));
+  for (int k = 0; k < x.ndst; ++k)
+    if (x.dst_count[k] == 1 && p.flip[x.dst_first[k]]) flips.push_back(position(x.src_of_dst[k]));
   std::sort(flips.begin(), flips.end());
   if (!flips.empty()) {
     if (d == dialect::torch)
@@ -106,16 +113,13 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
     else
       expr = (d == dialect::jax ? "jnp.flip(" : "np.flip(") + expr + ", " + int_tuple(flips) + ")";
   }
-  // 3. The permutation of the kept atoms into target order (without inserted units).
+  // 3. The permutation of the kept elements into target order (without inserted units).
   std::vector<int> perm;
-  std::vector<int> dst_pos(static_cast<std::size_t>(p.ndst), -1);
-  for (int k = 0; k < p.ndst; ++k) {
-    if (p.src_of_dst[k] < 0) continue;
-    for (std::size_t q = 0; q < kept.size(); ++q)
-      if (kept[q] == p.src_of_dst[k]) {
-        dst_pos[static_cast<std::size_t>(k)] = static_cast<int>(perm.size());
-        perm.push_back(static_cast<int>(q));
-      }
+  std::vector<int> dst_pos(static_cast<std::size_t>(x.ndst), -1);
+  for (int k = 0; k < x.ndst; ++k) {
+    if (x.src_of_dst[k] < 0) continue;
+    dst_pos[static_cast<std::size_t>(k)] = static_cast<int>(perm.size());
+    perm.push_back(position(x.src_of_dst[k]));
   }
   bool identity = true;
   for (std::size_t q = 0; q < perm.size(); ++q) identity = identity && perm[q] == static_cast<int>(q);
@@ -125,12 +129,13 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
     expr += (d == dialect::torch ? ".permute(" : ".transpose(") + args + ")";
   }
   // 4. Block reorders: an index array along the axis.
-  for (int k = 0; k < p.ndst; ++k) {
-    const int r = p.src_of_dst[k];
-    if (r < 0 || !p.dst[k].labelled() || p.dst[k].label_text() == p.src[r].label_text()) continue;
+  for (int k = 0; k < x.ndst; ++k) {
+    const int t = x.dst_first[k];
+    const int r = p.src_of_dst[t];
+    if (x.dst_count[k] != 1 || r < 0 || !p.dst[t].labelled() || p.dst[t].label_text() == p.src[r].label_text()) continue;
     std::vector<int> idx;
-    for (int j = 0, n = label_count(p.dst[k].label_text()); j < n; ++j)
-      idx.push_back(label_index(p.src[r].label_text(), label_at(p.dst[k].label_text(), j)));
+    for (int j = 0, n = label_count(p.dst[t].label_text()); j < n; ++j)
+      idx.push_back(label_index(p.src[r].label_text(), label_at(p.dst[t].label_text(), j)));
     const std::string axis = std::to_string(dst_pos[static_cast<std::size_t>(k)]);
     if (d == dialect::torch)
       expr = "torch.index_select(" + expr + ", " + axis + ", torch.tensor(" + int_list(idx) + "))";
@@ -140,20 +145,15 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
       expr = "np.take(" + expr + ", " + int_list(idx) + ", axis=" + axis + ")";
   }
   // 5. Merge: reshape into the target's storage dimensions (inserting unit axes).
-  bool merge = false;
-  for (int e = 0; e < to.nentries; ++e) {
-    int count = 0;
-    for (int k = 0; k < p.ndst; ++k) count += p.dst_entry[k] == e;
-    merge = merge || count != 1 || to.entry_size(e) != 1;
-  }
-  for (int k = 0; k < p.ndst; ++k) merge = merge || p.src_of_dst[k] < 0;
+  bool merge = x.ndst != to.nentries;
+  for (int k = 0; k < x.ndst; ++k) merge = merge || x.src_of_dst[k] < 0;
   if (merge) {
     flush();
     std::string shape;
     for (int e = 0; e < to.nentries; ++e) {
       std::string size;
-      for (int k = 0; k < p.ndst; ++k) {
-        if (p.dst_entry[k] != e || dst_pos[static_cast<std::size_t>(k)] < 0) continue;
+      for (int k = 0; k < x.ndst; ++k) {
+        if (p.dst_entry[x.dst_first[k]] != e || dst_pos[static_cast<std::size_t>(k)] < 0) continue;
         size += (size.empty() ? "" : " * ") + w + ".shape[" + std::to_string(dst_pos[static_cast<std::size_t>(k)]) + "]";
       }
       shape += (shape.empty() ? "" : ", ") + (size.empty() ? std::string("1") : size);

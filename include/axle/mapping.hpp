@@ -74,7 +74,7 @@ inline atom_extents resolve_extents(const layout_desc& l, std::span<const index_
           if (k.axis == a.name()) x = k.extent;
       if (x == dynamic_extent) {
         ++unknowns;
-        if (unknown < 0) unknown = i;
+        unknown = i;  // the last one is what the dimension leaves
       } else {
         if (x <= 0 && !(x == 0 && size == 0))
           throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + std::to_string(x));
