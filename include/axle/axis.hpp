@@ -7,15 +7,22 @@
 //     struct T     : axle::axis<"T", axle::axis_kind::spatial> {};   // a spatial axis can be flipped
 //
 // Axes are compared by type, never by label: two axes with the same label in different
-// namespaces are different axes.
+// namespaces are different axes. A value of an axis type is an index along that axis:
+// `O{3}` is output channel 3.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 #include <type_traits>
 
 #include "detail/fixed_string.hpp"
 
 namespace axle {
+
+using index_t = std::ptrdiff_t;
+
+/// Marks an extent not known at compile time.
+inline constexpr index_t dynamic_extent = -1;
 
 /// What an axis is. Only spatial axes have an orientation (can be stored reversed).
 enum class axis_kind : unsigned char { batch, channel, group, spatial, block, other };
@@ -32,7 +39,11 @@ enum class axis_kind : unsigned char { batch, channel, group, spatial, block, ot
   return "?";
 }
 
-struct axis_base {};
+/// Every axis value carries an index, so that `w(O{3}, H{1}, I{0}, W{2})` names an element by
+/// axis (in any order). As a template argument an axis is only a tag.
+struct axis_base {
+  index_t index = 0;
+};
 
 /// Base of every axis tag: `struct seq : axle::axis<"seq"> {};`
 template <fixed_string Label, axis_kind Kind = axis_kind::other>

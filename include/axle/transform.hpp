@@ -8,6 +8,7 @@
 //     split_t<L, G>            split the merged entry holding G into one entry per atom
 //     merge_t<L, G, O>         merge the adjacent entries holding G and O into one entry
 //     reorder_t<L, labels<gate, "i,o,f,g">>   put a labelled axis's blocks in another order
+//     drop_t<L, G>             remove an axis of extent 1; ungrouped_t<L> removes G if present
 //
 // All return canonical layouts: flip_t<flip_t<L, H>, H> and swap_t<swap_t<L, O, I>, O, I> are L.
 // A bad argument is one readable error (axis_not_in_layout, cannot_flip_non_spatial_axis, ...).
@@ -64,6 +65,10 @@ template <class L, class... As>
 struct merge_op {
   static constexpr layout_result value = merge_entries(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
 };
+template <class L, class A, bool MustExist>
+struct drop_op {
+  static constexpr layout_result value = drop_axis(desc_of<L>::value, arg_atom<A>(), MustExist);
+};
 /// The new labels get a universe index past L's atoms, so the builder finds their type.
 template <class L, class A>
 struct reorder_op {
@@ -93,6 +98,14 @@ using merge_t = typename detail::transformed<L, detail::type_list<Entries...>, d
 template <layout_type L, class NewLabels>
 using reorder_t = typename detail::transformed<L, detail::type_list<NewLabels>, detail::reorder_op<L, NewLabels>,
                                                detail::type_list<NewLabels>>::type;
+
+/// L without axis A (every atom of it): for an axis of extent 1, such as G with one group.
+template <layout_type L, axis_tag A>
+using drop_t = typename detail::transformed<L, detail::type_list<A>, detail::drop_op<L, A, true>>::type;
+
+/// L without its group axis, if it has one: the layout of a grouped op used with one group.
+template <layout_type L>
+using ungrouped_t = typename detail::transformed<L, detail::type_list<axes::G>, detail::drop_op<L, axes::G, false>>::type;
 
 // Value-style equivalents: `axle::swap_axes(l, O{}, I{}) == axle::layout<I, O, H, W>{}`.
 template <layout_type L, class A, class B>

@@ -257,6 +257,10 @@ static_assert(std::is_same_v<merge_t<split_t<torch_conv2d, G>, G, O>, torch_conv
 static_assert(std::is_same_v<move_t<conv2d_oihw, I, 3>, layout<O, H, W, I>>);
 static_assert(std::is_same_v<permute_t<conv2d_oihw, H, W, I, O>, conv2d_hwio>);
 static_assert(std::is_same_v<reorder_t<torch_lstm, labels<gate, "i,o,f,g">>, onnx_lstm>);
+static_assert(std::is_same_v<ungrouped_t<torch_conv_transpose2d>, conv_transpose2d_iohw>);
+static_assert(std::is_same_v<ungrouped_t<openvino_group_conv2d>, conv2d_oihw>);
+static_assert(std::is_same_v<ungrouped_t<conv2d_oihw>, conv2d_oihw>);
+static_assert(std::is_same_v<drop_t<torch_depthwise2d, I>, layout<merged<G, M>, H, W>>);
 static_assert(flip_axes(conv2d_oihw{}, H{}, W{}) == layout<O, I, flipped<H>, flipped<W>>{});
 static_assert(swap_axes(conv2d_oihw{}, O{}, I{}) == layout<I, O, H, W>{});
 static_assert(plan_between(conv2d_oihw{}, conv2d_hwio{}) == plan<permute<order<O, I, H, W>, order<H, W, I, O>>>{});

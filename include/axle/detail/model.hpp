@@ -20,15 +20,6 @@
 
 #include "../axis.hpp"
 
-namespace axle {
-
-using index_t = std::ptrdiff_t;
-
-/// Marks an extent not known at compile time.
-inline constexpr index_t dynamic_extent = -1;
-
-}  // namespace axle
-
 namespace axle::detail {
 
 inline constexpr int max_atoms = 12;
@@ -402,6 +393,23 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
     r.push(l.atoms[i]);
     if (i + 1 == l.entry_begin[e + 1]) r.close_entry();
   }
+  return {r, {}};
+}
+
+/// Removes every atom of axis `a`; a dimension left empty disappears.
+[[nodiscard]] constexpr layout_result drop_axis(const layout_desc& l, const atom& a, bool must_exist) noexcept {
+  layout_desc r;
+  bool found = false;
+  for (int e = 0; e < l.nentries; ++e) {
+    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
+      if (l.atoms[i].axis == a.axis)
+        found = true;
+      else
+        r.push(l.atoms[i]);
+    }
+    if (r.natoms > r.entry_begin[r.nentries]) r.close_entry();
+  }
+  if (!found && must_exist) return fail(make_error(error_code::axis_not_in_layout, 0));
   return {r, {}};
 }
 
