@@ -206,7 +206,7 @@ template <class... Es, int Offset>
 struct desc_of<layout<Es...>, Offset> {
   static constexpr layout_desc make() noexcept {
     layout_desc d;
-    int source = Offset;
+    [[maybe_unused]] int source = Offset;
     (push_atoms(d, source, typename entry_traits<Es>::atoms{}), ...);
     return d;
   }

@@ -50,6 +50,21 @@ inline void append_atom(std::string& out, const atom& a) {
   if (a.flipped) out += '~';
 }
 
+/// The elements of a swap or permutation: storage dimensions, a merged one in parentheses.
+inline void append_elements(std::string& out, const steps_desc& s, int begin, int count) {
+  for (int i = begin, first = 1; i < begin + count; first = 0) {
+    const int end = s.element_end(i, begin + count);
+    if (!first) out += ", ";
+    if (end - i > 1) out += '(';
+    for (int k = i; k < end; ++k) {
+      if (k > i) out += ", ";
+      append_atom(out, s.atoms[k]);
+    }
+    if (end - i > 1) out += ')';
+    i = end;
+  }
+}
+
 inline void append_atoms(std::string& out, const atom* atoms, int n, bool parenthesise_several) {
   if (n != 1 && parenthesise_several) out += '(';
   for (int k = 0; k < n; ++k) {
@@ -98,7 +113,7 @@ inline std::string to_string(const detail::steps_desc& s) {
         break;
       case step_kind::swap:
         out += "swap(";
-        detail::append_atoms(out, a, 2, false);
+        detail::append_elements(out, s, st.a_begin, st.a_count);
         out += ')';
         break;
       case step_kind::permute: {
@@ -114,7 +129,7 @@ inline std::string to_string(const detail::steps_desc& s) {
         for (int q = 0; q < st.b_count; ++q)
           if (!in(a, st.a_count, b[q])) (inserted += inserted.empty() ? "" : ", ") += b[q].name();
         out += "permute(";
-        detail::append_atoms(out, b, st.b_count, false);
+        detail::append_elements(out, s, st.b_begin, st.b_count);
         out += ')';
         if (!dropped.empty()) out += " \u00b7 drop(" + dropped + ")";
         if (!inserted.empty()) out += " \u00b7 insert(" + inserted + ")";

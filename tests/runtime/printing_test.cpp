@@ -1,0 +1,117 @@
+// Printing and code rendering: the notation documented in include/axle/notation.hpp and
+// docs/reference.md, through to_string and through {fmt}; the code a plan renders in each
+// dialect; the messages of shape errors.
+#define BOOST_TEST_MODULE printing
+#include <boost/test/unit_test.hpp>
+
+#include <axle/axle.hpp>
+#include <axle/codegen.hpp>
+#include <axle/format.hpp>
+#include <axle/mapping.hpp>
+
+#include <array>
+#include <string>
+
+namespace {
+
+using namespace axle;
+using namespace axle::axes;
+
+struct gate : axis<"gate", axis_kind::block> {};
+struct heads : axis<"heads"> {};
+
+using torch_convT = layout<I, O, flipped<H>, flipped<W>>;
+using equinox_convT = layout<O, I, H, W>;
+using torch_convT_grouped = layout<merged<G, I>, O, flipped<H>, flipped<W>>;
+using equinox_convT_grouped = layout<merged<G, O>, I, H, W>;
+
+template <class L>
+std::string text(L l) {
+  return to_string(l);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(layouts_print_in_the_documented_notation) {
+  BOOST_TEST(text(layout<O, I, H, W>{}) == "(O, I, H, W)");
+  BOOST_TEST(text(torch_convT{}) == "(I, O, H~, W~)");
+  BOOST_TEST(text(torch_convT_grouped{}) == "((G, I), O, H~, W~)");
+  BOOST_TEST(text(layout<outer<O, 16>, outer<I, 16>, H, W, inner<I, 16>, inner<O, 16>>{}) == "(O/16, I/16, H, W, 16i, 16o)");
+  BOOST_TEST(text(layout<inner<I, 4, 4>, outer<I, 16>, inner<I, 4>>{}) == "(4i@4, I/16, 4i)");
+  BOOST_TEST(text(layout<merged<G, M>, unit<I>, H, W>{}) == "((G, M), I=1, H, W)");
+  BOOST_TEST(text(layout<merged<labels<gate, "i,f,g,o">, O>, I>{}) == "((gate[i,f,g,o], O), I)");
+  BOOST_TEST(text(layout<N, heads>{}) == "(N, heads)");
+  BOOST_TEST(text(layout<>{}) == "()");
+}
+
+BOOST_AUTO_TEST_CASE(plans_print_every_kind_of_step) {
+  BOOST_TEST(to_string(plan_t<torch_convT, equinox_convT>{}) == "swap(O, I) \u00b7 flip(H, W)");
+  BOOST_TEST(to_string(plan_t<equinox_convT, equinox_convT>{}) == "id");
+  BOOST_TEST(to_string(plan_t<torch_convT_grouped, equinox_convT_grouped>{}) ==
+             "split((G, I) \u2192 G, I) \u00b7 swap(O, I) \u00b7 flip(H, W) \u00b7 merge(G, O \u2192 (G, O))");
+  BOOST_TEST(to_string(plan_t<layout<merged<G, O>, I, H, W>, layout<H, W, I, merged<G, O>>>{}) == "permute(H, W, I, (G, O))");
+  BOOST_TEST(to_string(plan_t<layout<merged<G, M>, unit<I>, H, W>, layout<H, W, G, M>>{}) ==
+             "split((G, M) \u2192 G, M) \u00b7 permute(H, W, G, M) \u00b7 drop(I)");
+  BOOST_TEST(to_string(plan_t<layout<H, W, G, M>, layout<unit<I>, H, W, merged<G, M>>>{}) ==
+             "permute(I=1, H, W, G, M) \u00b7 insert(I) \u00b7 merge(G, M \u2192 (G, M))");
+  BOOST_TEST(to_string(plan_t<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>{}) ==
+             "reorder(gate: i,f,g,o \u2192 i,o,f,g)");
+  BOOST_TEST(to_string(plan_t<layout<O, I>, layout<outer<O, 16>, I, inner<O, 16>>>{}) ==
+             "split(O \u2192 O/16, 16o) \u00b7 swap(I, 16o)");
+  BOOST_TEST(to_string(plan_t<layout<merged<G, O>, I>, layout<I, merged<G, O>>>{}) == "swap(I, (G, O))");
+}
+
+BOOST_AUTO_TEST_CASE(fmt_formatters_use_the_same_notation_and_honour_the_format_spec) {
+  BOOST_TEST(fmt::format("{}", torch_convT{}) == "(I, O, H~, W~)");
+  BOOST_TEST(fmt::format("{}", plan_t<torch_convT, equinox_convT>{}) == "swap(O, I) \u00b7 flip(H, W)");
+  BOOST_TEST(fmt::format("{}", O{}) == "O");
+  BOOST_TEST(fmt::format("{}", heads{}) == "heads");
+  BOOST_TEST(fmt::format("[{:>16}]", equinox_convT{}) == "[    (O, I, H, W)]");
+  BOOST_TEST(fmt::format("[{:<14}]", layout<H, W>{}) == "[(H, W)        ]");
+  BOOST_TEST(fmt::format("{}", detail::desc_of<torch_convT>::value) == "(I, O, H~, W~)");
+}
+
+BOOST_AUTO_TEST_CASE(code_renders_in_three_dialects) {
+  BOOST_TEST((numpy_code<torch_convT, equinox_convT>()) == "np.flip(w, (2, 3)).transpose(1, 0, 2, 3)");
+  BOOST_TEST((code<torch_convT, equinox_convT>(dialect::torch)) == "torch.flip(w, dims=(2, 3)).permute(1, 0, 2, 3).contiguous()");
+  BOOST_TEST((code<torch_convT, equinox_convT>(dialect::jax, "k")) == "jnp.flip(k, (2, 3)).transpose(1, 0, 2, 3)");
+  BOOST_TEST((numpy_code<layout<O, I, H, W>, layout<H, W, I, O>>()) == "w.transpose(2, 3, 1, 0)");
+  BOOST_TEST((numpy_code<equinox_convT, equinox_convT>()) == "w");
+  BOOST_TEST((numpy_code<torch_convT_grouped, equinox_convT_grouped>()) ==
+             "w = w.reshape(G, w.shape[0] // G, w.shape[1], w.shape[2], w.shape[3])\n"
+             "w = np.flip(w, (3, 4)).transpose(0, 2, 1, 3, 4)\n"
+             "w = w.reshape(w.shape[0] * w.shape[1], w.shape[2], w.shape[3], w.shape[4])\n");
+  BOOST_TEST((numpy_code<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>()) ==
+             "np.take(w, [0, 3, 1, 2], axis=0)");
+  BOOST_TEST((code<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>(dialect::jax)) ==
+             "jnp.take(w, jnp.array([0, 3, 1, 2]), axis=0)");
+}
+
+BOOST_AUTO_TEST_CASE(shape_errors_name_the_axis_and_the_sizes) {
+  const detail::layout_desc& grouped = detail::desc_of<torch_convT_grouped>::value;
+  auto message = [&](std::initializer_list<index_t> shape, std::initializer_list<axis_size> known = {}) -> std::string {
+    try {
+      detail::resolve_extents(grouped, std::span(shape.begin(), shape.size()), std::span(known.begin(), known.size()), "w.npy");
+    } catch (const shape_error& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  BOOST_TEST(message({6, 2, 3}, {{"G", 2}}) == "w.npy: shape (6, 2, 3) has 3 dimensions, but layout ((G, I), O, H~, W~) has 4");
+  BOOST_TEST(message({6, 2, 3, 3}) == "w.npy: dimension 0 holds (G, I); the size of G must be given (for G: --groups)");
+  BOOST_TEST(message({7, 2, 3, 3}, {{"G", 2}}) ==
+             "w.npy: dimension 0 (G, I) has extent 7, which is not a multiple of 2 ((7, 2, 3, 3) as ((G, I), O, H~, W~))");
+  BOOST_TEST(message({6, 2, 3, 3}, {{"G", 2}}) == "no error");
+  const detail::atom_extents x = detail::resolve_extents(grouped, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}});
+  BOOST_TEST(x.n == 5);
+  BOOST_TEST(x.extent[0] == 3);  // G
+  BOOST_TEST(x.extent[1] == 2);  // I per group
+  BOOST_TEST(x.extent[2] == 2);  // O
+  const detail::layout_desc& unit_axis = detail::desc_of<layout<merged<G, M>, unit<I>, H, W>>::value;
+  try {
+    detail::resolve_extents(unit_axis, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}}, "w.npy");
+    BOOST_FAIL("a unit axis of extent 2 was accepted");
+  } catch (const shape_error& e) {
+    BOOST_TEST(std::string(e.what()) == "w.npy: dimension 1 I=1 has extent 2, expected 1 ((6, 2, 3, 3) as ((G, M), I=1, H, W))");
+  }
+}
