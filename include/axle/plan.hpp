@@ -118,7 +118,7 @@ struct application {
 
 /// Does a plan fit one step descriptor? Longer plans (long compositions) are applied in halves.
 template <class P>
-inline constexpr bool fits_v = plan_universe_t<P>::size <= std::tuple_size_v<decltype(steps_desc{}.atoms)> &&
+inline constexpr bool fits_v = plan_universe_t<P>::size <= static_cast<std::size_t>(steps_desc::pool_capacity) &&
                                P::size <= static_cast<std::size_t>(max_steps);
 
 template <class P, std::size_t Begin, class Ks>

@@ -14,7 +14,6 @@
 //          atoms and every blocked axis into the parts both layouts need.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -67,8 +66,8 @@ struct atom {
 }
 
 struct layout_desc {
-  std::array<atom, max_atoms> atoms{};
-  std::array<int, max_atoms + 1> entry_begin{};  // entry e holds atoms [entry_begin[e], entry_begin[e+1])
+  atom atoms[max_atoms]{};
+  int entry_begin[max_atoms + 1]{};  // entry e holds atoms [entry_begin[e], entry_begin[e+1])
   int natoms = 0;
   int nentries = 0;
   bool overflow = false;
@@ -287,9 +286,9 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
   if (ea == -2) return fail(make_error(error_code::axis_split_across_entries, 0));
   if (eb == -2) return fail(make_error(error_code::axis_split_across_entries, 1));
   if (ea == eb) return fail(make_error(error_code::axis_named_twice, 0, 1));
-  std::array<int, max_atoms> order{};
+  int order[max_atoms]{};
   for (int e = 0; e < l.nentries; ++e) order[e] = e == ea ? eb : e == eb ? ea : e;
-  return {reorder_entries(l, order.data(), l.nentries), {}};
+  return {reorder_entries(l, order, l.nentries), {}};
 }
 
 /// Toggles the orientation of every atom of each axis in `axes[0..n)`.
@@ -311,8 +310,8 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
 
 /// Reorders the entries so that entry k holds `sel[k]`; every entry must be named once.
 [[nodiscard]] constexpr layout_result permute_entries(const layout_desc& l, const atom* sel, int n) noexcept {
-  std::array<int, max_atoms> order{};
-  std::array<bool, max_atoms> named{};
+  int order[max_atoms]{};
+  bool named[max_atoms]{};
   for (int k = 0; k < n; ++k) {
     const int e = find_entry(l, sel[k]);
     if (e == -1) return fail(make_error(error_code::axis_not_in_layout, k));
@@ -323,7 +322,7 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
   }
   for (int e = 0; e < l.nentries; ++e)
     if (!named[e]) return fail(make_error(error_code::permute_incomplete, l.entry_begin[e], -1));
-  return {reorder_entries(l, order.data(), n), {}};
+  return {reorder_entries(l, order, n), {}};
 }
 
 /// Moves the entry holding `a` to position `pos` (counted after removal).
@@ -332,14 +331,14 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
   if (e == -1) return fail(make_error(error_code::axis_not_in_layout, 0));
   if (e == -2) return fail(make_error(error_code::axis_split_across_entries, 0));
   if (pos < 0 || pos >= l.nentries) return fail(make_error(error_code::axis_not_in_layout, 0, -1, pos));
-  std::array<int, max_atoms> order{};
+  int order[max_atoms]{};
   int k = 0;
   for (int i = 0; i < l.nentries; ++i) {
     if (k == pos) order[k++] = e;
     if (i != e) order[k++] = i;
   }
   if (k == pos) order[k++] = e;
-  return {reorder_entries(l, order.data(), l.nentries), {}};
+  return {reorder_entries(l, order, l.nentries), {}};
 }
 
 /// Replaces the outermost part of axis `a` (or the whole axis) by two adjacent entries:
@@ -438,7 +437,7 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
 
 /// Merges the adjacent entries holding `sel[0..n)`, in that order, into one entry.
 [[nodiscard]] constexpr layout_result merge_entries(const layout_desc& l, const atom* sel, int n) noexcept {
-  std::array<int, max_atoms> es{};
+  int es[max_atoms]{};
   for (int k = 0; k < n; ++k) {
     es[k] = find_entry(l, sel[k]);
     if (es[k] == -1) return fail(make_error(error_code::axis_not_in_layout, k));
@@ -490,19 +489,19 @@ struct plan_desc {
   int to_offset = 0;  // added to the universe indices of `to`'s atoms
   error_info error{};
   // Refined atoms in source storage order, and the source entry each comes from.
-  std::array<atom, max_atoms> src{};
-  std::array<int, max_atoms> src_entry{};
+  atom src[max_atoms]{};
+  int src_entry[max_atoms]{};
   int nsrc = 0;
   // Refined atoms in target storage order, and the target entry each goes to.
-  std::array<atom, max_atoms> dst{};
-  std::array<int, max_atoms> dst_entry{};
+  atom dst[max_atoms]{};
+  int dst_entry[max_atoms]{};
   int ndst = 0;
-  std::array<int, max_atoms> src_of_dst{};  // -1: a unit axis the target inserts
-  std::array<bool, max_atoms> flip{};       // per target atom: orientation toggled
+  int src_of_dst[max_atoms]{};  // -1: a unit axis the target inserts
+  bool flip[max_atoms]{};       // per target atom: orientation toggled
   // For axes_differ: atoms of `to` missing from `from`, and atoms of `from` extra.
-  std::array<int, max_atoms> missing{};
+  int missing[max_atoms]{};
   int nmissing = 0;
-  std::array<int, max_atoms> extra{};
+  int extra[max_atoms]{};
   int nextra = 0;
 };
 
@@ -530,8 +529,8 @@ struct plan_desc {
 
 /// Splits the atoms of `l` into the common refinement with `other`: every blocked axis into
 /// the parts between consecutive boundaries of either layout, outer first.
-constexpr error_info refine(const layout_desc& l, const layout_desc& other, bool l_is_from, std::array<atom, max_atoms>& out,
-                            std::array<int, max_atoms>& entry, int& n) noexcept {
+constexpr error_info refine(const layout_desc& l, const layout_desc& other, bool l_is_from, atom (&out)[max_atoms],
+                            int (&entry)[max_atoms], int& n) noexcept {
   n = 0;
   for (int i = 0; i < l.natoms; ++i) {
     const atom& a = l.atoms[i];
@@ -605,7 +604,7 @@ constexpr error_info refine(const layout_desc& l, const layout_desc& other, bool
   }
   // Match every target atom with a source atom: the same sub-axis, or a unit atom with a unit
   // or whole atom of the same axis. What stays unmatched is missing or extra, unless a unit.
-  std::array<bool, max_atoms> used{};
+  bool used[max_atoms]{};
   for (int k = 0; k < p.ndst; ++k) {
     atom& d = p.dst[k];
     if (d.source >= 0) d.source += to_offset;
@@ -660,10 +659,11 @@ struct step_desc {
 };
 
 struct steps_desc {
-  std::array<step_desc, max_steps> steps{};
+  step_desc steps[max_steps]{};
   int nsteps = 0;
-  std::array<atom, 4 * max_atoms> atoms{};    // the pool of step arguments
-  std::array<bool, 4 * max_atoms> joined{};  // the atom belongs to the same storage dimension as the one before
+  static constexpr int pool_capacity = 4 * max_atoms;
+  atom atoms[pool_capacity]{};  // the pool of step arguments
+  bool joined[pool_capacity]{};  // the atom belongs to the same storage dimension as the one before
   int npool = 0;
   bool overflow = false;
   // Set by normal_form(): the permutation's lists are exactly the entries of the source / target
@@ -672,7 +672,7 @@ struct steps_desc {
   bool order_is_target = false;
 
   constexpr int add(const atom& a, bool join = false) noexcept {
-    if (npool == static_cast<int>(atoms.size())) {
+    if (npool == pool_capacity) {
       overflow = true;
       return npool;
     }
@@ -717,24 +717,23 @@ struct steps_desc {
 /// dimension: it moves as one element of the permutation and is neither split nor merged.
 /// Everything else is split into atoms, permuted atom by atom and merged again.
 struct plan_structure {
-  std::array<bool, max_atoms> src_kept{};  // per source entry
-  std::array<bool, max_atoms> dst_kept{};  // per target entry
+  bool src_kept[max_atoms]{};  // per source entry
+  bool dst_kept[max_atoms]{};  // per target entry
   // Elements of the permutation: a kept dimension, or one refined atom. [first, first + count)
   // indexes p.src (source elements) or p.dst (target elements).
-  std::array<int, max_atoms> src_first{}, src_count{};
-  std::array<int, max_atoms> dst_first{}, dst_count{};
-  std::array<int, max_atoms> src_of_dst{};  // source element of each target element; -1: an inserted unit
+  int src_first[max_atoms]{}, src_count[max_atoms]{};
+  int dst_first[max_atoms]{}, dst_count[max_atoms]{};
+  int src_of_dst[max_atoms]{};  // source element of each target element; -1: an inserted unit
   int nsrc = 0;
   int ndst = 0;
 };
 
 [[nodiscard]] constexpr plan_structure structure_of(const plan_desc& p) noexcept {
   plan_structure r;
-  std::array<int, max_atoms> dst_of_src{};
+  int dst_of_src[max_atoms]{};
   for (int i = 0; i < p.nsrc; ++i) dst_of_src[i] = -1;
   for (int k = 0; k < p.ndst; ++k)
     if (p.src_of_dst[k] >= 0) dst_of_src[p.src_of_dst[k]] = k;
-  std::array<int, max_atoms> kept_as{};  // target entry a kept source entry becomes
   for (int b = 0; b < p.nsrc;) {
     const int e = p.src_entry[b];
     int c = b;
@@ -755,7 +754,6 @@ struct plan_structure {
       if (kept) {
         r.src_kept[e] = true;
         r.dst_kept[f] = true;
-        kept_as[e] = f;
       }
     }
     if (r.src_kept[e]) {
@@ -840,7 +838,7 @@ struct plan_structure {
     ++moved;
     (first < 0 ? first : second) = k;
   }
-  auto add_element = [&](const std::array<atom, max_atoms>& atoms, int begin, int count) {
+  auto add_element = [&](const atom (&atoms)[max_atoms], int begin, int count) {
     for (int i = begin; i < begin + count; ++i) s.add(atoms[i], i > begin);
   };
   // Target elements as the permutation leaves them: with the source's block labels, since the
@@ -868,7 +866,7 @@ struct plan_structure {
   }
   // Flips, by axis, listed by label (ties in target order).
   {
-    std::array<int, max_atoms> order{};
+    int order[max_atoms]{};
     int n = 0;
     for (int k = 0; k < p.ndst; ++k) {
       if (!p.flip[k]) continue;
@@ -888,7 +886,7 @@ struct plan_structure {
   }
   // Block reorders, listed by axis label (ties in target order).
   {
-    std::array<int, max_atoms> order{};
+    int order[max_atoms]{};
     int n = 0;
     for (int k = 0; k < p.ndst; ++k) {
       const int i = p.src_of_dst[k];
@@ -945,8 +943,8 @@ struct plan_structure {
 [[nodiscard]] constexpr layout_result apply_step(const layout_desc& l, const steps_desc& s, int index) noexcept {
   const step_desc& st = s.steps[index];
   const error_info bad = make_error(error_code::step_does_not_apply, index);
-  const atom* a = s.atoms.data() + st.a_begin;
-  const atom* b = s.atoms.data() + st.b_begin;
+  const atom* a = s.atoms + st.a_begin;
+  const atom* b = s.atoms + st.b_begin;
   auto oriented = [&](atom x) {
     x.flipped = x.spatial() && !x.unit && orientation(l, x.axis);
     return x;
@@ -988,11 +986,11 @@ struct plan_structure {
     case step_kind::swap: {
       const int mid = s.element_end(st.a_begin, st.a_begin + st.a_count);
       const int x = find_exact_entry(l, a, mid - st.a_begin);
-      const int y = find_exact_entry(l, s.atoms.data() + mid, st.a_begin + st.a_count - mid);
+      const int y = find_exact_entry(l, s.atoms + mid, st.a_begin + st.a_count - mid);
       if (x < 0 || y < 0 || x == y) return fail(bad);
-      std::array<int, max_atoms> order{};
+      int order[max_atoms]{};
       for (int e = 0; e < l.nentries; ++e) order[e] = e == x ? y : e == y ? x : e;
-      return {reorder_entries(l, order.data(), l.nentries), {}};
+      return {reorder_entries(l, order, l.nentries), {}};
     }
     case step_kind::permute: {
       const int a_end = st.a_begin + st.a_count;
