@@ -624,6 +624,7 @@ constexpr error_info refine(const layout_desc& l, const layout_desc& other, bool
       p.src_of_dst[k] = i;
       p.flip[k] = a.flipped != d.flipped;
       used[i] = true;
+      break;
     }
     if (p.src_of_dst[k] >= 0 || d.unit) continue;
     bool seen = false;
@@ -719,6 +720,8 @@ struct steps_desc {
 struct plan_structure {
   bool src_kept[max_atoms]{};  // per source entry
   bool dst_kept[max_atoms]{};  // per target entry
+  int src_atoms[max_atoms]{};  // refined atoms per source entry
+  int dst_atoms[max_atoms]{};  // refined atoms per target entry
   // Elements of the permutation: a kept dimension, or one refined atom. [first, first + count)
   // indexes p.src (source elements) or p.dst (target elements).
   int src_first[max_atoms]{}, src_count[max_atoms]{};
@@ -731,36 +734,35 @@ struct plan_structure {
 [[nodiscard]] constexpr plan_structure structure_of(const plan_desc& p) noexcept {
   plan_structure r;
   int dst_of_src[max_atoms]{};
-  for (int i = 0; i < p.nsrc; ++i) dst_of_src[i] = -1;
-  for (int k = 0; k < p.ndst; ++k)
+  int elem_of_src[max_atoms]{};
+  for (int i = 0; i < p.nsrc; ++i) {
+    dst_of_src[i] = -1;
+    ++r.src_atoms[p.src_entry[i]];
+  }
+  for (int k = 0; k < p.ndst; ++k) {
+    ++r.dst_atoms[p.dst_entry[k]];
     if (p.src_of_dst[k] >= 0) dst_of_src[p.src_of_dst[k]] = k;
+  }
   for (int b = 0; b < p.nsrc;) {
     const int e = p.src_entry[b];
-    int c = b;
-    while (c < p.nsrc && p.src_entry[c] == e) ++c;
+    const int c = b + r.src_atoms[e];
     const int d0 = dst_of_src[b];
-    bool kept = d0 >= 0;
+    bool kept = d0 >= 0 && r.dst_atoms[p.dst_entry[d0]] == c - b;
     for (int i = b; i < c && kept; ++i) {
       const int d = dst_of_src[i];
       kept = d == d0 + (i - b) && p.dst_entry[d] == p.dst_entry[d0];
       if (kept && c - b > 1)
         kept = !p.flip[d] && (!p.dst[d].labelled() || p.dst[d].label_text() == p.src[i].label_text());
     }
-    if (kept) {  // and the target entry holds nothing else
-      const int f = p.dst_entry[d0];
-      int size = 0;
-      for (int k = 0; k < p.ndst; ++k) size += p.dst_entry[k] == f;
-      kept = size == c - b;
-      if (kept) {
-        r.src_kept[e] = true;
-        r.dst_kept[f] = true;
-      }
-    }
-    if (r.src_kept[e]) {
+    if (kept) {
+      r.src_kept[e] = true;
+      r.dst_kept[p.dst_entry[d0]] = true;
+      elem_of_src[b] = r.nsrc;
       r.src_first[r.nsrc] = b;
       r.src_count[r.nsrc++] = c - b;
     } else {
       for (int i = b; i < c; ++i) {
+        elem_of_src[i] = r.nsrc;
         r.src_first[r.nsrc] = i;
         r.src_count[r.nsrc++] = 1;
       }
@@ -769,18 +771,13 @@ struct plan_structure {
   }
   for (int k = 0; k < p.ndst;) {
     const int f = p.dst_entry[k];
-    int c = k;
-    while (c < p.ndst && p.dst_entry[c] == f) ++c;
-    const int n = r.dst_kept[f] ? 1 : c - k;
-    for (int j = 0; j < n; ++j) {
-      const int first = r.dst_kept[f] ? k : k + j;
+    const int c = k + r.dst_atoms[f];
+    const bool kept = r.dst_kept[f];
+    for (int first = k; first < (kept ? k + 1 : c); ++first) {
       r.dst_first[r.ndst] = first;
-      r.dst_count[r.ndst] = r.dst_kept[f] ? c - k : 1;
-      r.src_of_dst[r.ndst] = -1;
+      r.dst_count[r.ndst] = kept ? c - k : 1;
       const int i = p.src_of_dst[first];
-      for (int q = 0; q < r.nsrc && i >= 0; ++q)
-        if (r.src_first[q] <= i && i < r.src_first[q] + r.src_count[q]) r.src_of_dst[r.ndst] = q;
-      ++r.ndst;
+      r.src_of_dst[r.ndst++] = i >= 0 ? elem_of_src[i] : -1;
     }
     k = c;
   }
@@ -810,9 +807,7 @@ struct plan_structure {
   // Splits: every source entry that is not kept and holds several refined atoms.
   bool any_split = false;
   for (int e = 0; e < p.from->nentries; ++e) {
-    int count = 0;
-    for (int i = 0; i < p.nsrc; ++i) count += p.src_entry[i] == e;
-    if (x.src_kept[e] || (count == 1 && p.from->entry_size(e) == 1)) continue;
+    if (x.src_kept[e] || (x.src_atoms[e] == 1 && p.from->entry_size(e) == 1)) continue;
     any_split = true;
     step_desc& st = s.push(step_kind::split);
     add_entry(*p.from, e, 0);
@@ -823,11 +818,8 @@ struct plan_structure {
     st.b_count = s.npool - st.b_begin;
   }
   bool any_merge = false;
-  for (int f = 0; f < p.to->nentries; ++f) {
-    int count = 0;
-    for (int k = 0; k < p.ndst; ++k) count += p.dst_entry[k] == f;
-    any_merge = any_merge || (!x.dst_kept[f] && !(count == 1 && p.to->entry_size(f) == 1));
-  }
+  for (int f = 0; f < p.to->nentries; ++f)
+    any_merge = any_merge || (!x.dst_kept[f] && !(x.dst_atoms[f] == 1 && p.to->entry_size(f) == 1));
   // The permutation of elements (kept dimensions and atoms).
   bool identity = x.nsrc == x.ndst;
   int moved = 0;
@@ -906,9 +898,7 @@ struct plan_structure {
   }
   // Merges: every target entry that is not kept and is made of several refined atoms.
   for (int e = 0; e < p.to->nentries; ++e) {
-    int count = 0;
-    for (int k = 0; k < p.ndst; ++k) count += p.dst_entry[k] == e;
-    if (x.dst_kept[e] || (count == 1 && p.to->entry_size(e) == 1)) continue;
+    if (x.dst_kept[e] || (x.dst_atoms[e] == 1 && p.to->entry_size(e) == 1)) continue;
     step_desc& st = s.push(step_kind::merge);
     add_entry(*p.to, e, p.to_offset);
     st.a_count = p.to->entry_size(e);
