@@ -97,7 +97,7 @@ void emit() noexcept {
   static_cast<void>(sizeof(diagnostic_base<Diagnostic>));
 }
 template <class Diagnostic>
-inline constexpr bool reported = &emit<Diagnostic> != nullptr;
+inline constexpr bool reported = (static_cast<void>(&emit<Diagnostic>), true);
 
 /// `report<D>::value` reports D and is true.
 template <class Diagnostic>

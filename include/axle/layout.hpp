@@ -76,11 +76,13 @@ namespace detail {
 
 template <class A>
 inline constexpr axis_info axis_info_of{A::label, A::kind};
+template <class A>
+inline constexpr unsigned long long axis_id_of = type_id<A>();
 
 template <class A>
 constexpr atom axis_atom_of(int source) noexcept {
   atom a;
-  a.axis = &axis_info_of<A>;
+  a.axis = axis_ref{axis_id_of<A>, &axis_info_of<A>};
   a.source = source;
   a.axis_source = source;
   return a;
@@ -152,7 +154,7 @@ struct atom_traits<labels<A, L>> {
   static constexpr auto text = L;
   static constexpr atom make(int source) noexcept {
     atom a = axis_atom_of<A>(source);
-    a.labels = text.value;
+    a.labels = text.view();
     a.extent = label_count(text.view());
     return a;
   }

@@ -44,25 +44,24 @@ struct atom_extents {
   int n = 0;
 };
 
-inline std::string shape_text(std::span<const index_t> shape) {
+constexpr std::string shape_text(std::span<const index_t> shape) {
   std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + int_text(shape[i]);
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
 /// The extent of each atom of `l` for a buffer of storage shape `shape`. `known` gives sizes the
 /// shape alone does not determine (all but one dynamic atom of a merged dimension).
-inline atom_extents resolve_extents(const layout_desc& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
+constexpr atom_extents resolve_extents(const layout_desc& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
                                     std::string_view what = "tensor") {
-  const std::string layout_text = to_string(l);
   if (static_cast<int>(shape.size()) != l.nentries)
-    throw shape_error(std::string(what) + ": shape " + shape_text(shape) + " has " + std::to_string(shape.size()) +
-                      " dimensions, but layout " + layout_text + " has " + std::to_string(l.nentries));
+    throw shape_error(std::string(what) + ": shape " + shape_text(shape) + " has " + int_text(static_cast<long long>(shape.size())) +
+                      " dimensions, but layout " + to_string(l) + " has " + int_text(l.nentries));
   atom_extents r;
   r.n = l.natoms;
   for (int e = 0; e < l.nentries; ++e) {
     const index_t size = shape[static_cast<std::size_t>(e)];
-    if (size < 0) throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " has negative extent");
+    if (size < 0) throw shape_error(std::string(what) + ": dimension " + int_text(e) + " has negative extent");
     index_t product = 1;
     int unknown = -1;
     int unknowns = 0;
@@ -77,37 +76,40 @@ inline atom_extents resolve_extents(const layout_desc& l, std::span<const index_
         unknown = i;  // the last one is what the dimension leaves
       } else {
         if (x <= 0 && !(x == 0 && size == 0))
-          throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + std::to_string(x));
+          throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + int_text(x));
         product *= x;
       }
       r.extent[i] = x;
     }
-    std::string entry;
-    append_atoms(entry, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+    auto entry_text = [&] {  // messages only: clang cannot build a std::string in constant evaluation
+      std::string entry;
+      append_atoms(entry, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+      return entry;
+    };
     if (unknowns > 1) {
       std::string names;
       for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i)
         if (r.extent[i] == dynamic_extent && i != unknown) (names += names.empty() ? "" : ", ") += l.atoms[i].name();
-      throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " holds " + entry + "; the size of " + names +
+      throw shape_error(std::string(what) + ": dimension " + int_text(e) + " holds " + entry_text() + "; the size of " + names +
                         " must be given (for G: --groups)");
     }
     if (unknowns == 1) {
       if (product == 0 || size % product != 0)
-        throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " " + entry + " has extent " +
-                          std::to_string(size) + ", which is not a multiple of " + std::to_string(product) + " (" +
-                          shape_text(shape) + " as " + layout_text + ")");
+        throw shape_error(std::string(what) + ": dimension " + int_text(e) + " " + entry_text() + " has extent " +
+                          int_text(size) + ", which is not a multiple of " + int_text(product) + " (" +
+                          shape_text(shape) + " as " + to_string(l) + ")");
       r.extent[unknown] = size / product;
     } else if (product != size) {
-      throw shape_error(std::string(what) + ": dimension " + std::to_string(e) + " " + entry + " has extent " +
-                        std::to_string(size) + ", expected " + std::to_string(product) + " (" + shape_text(shape) + " as " +
-                        layout_text + ")");
+      throw shape_error(std::string(what) + ": dimension " + int_text(e) + " " + entry_text() + " has extent " +
+                        int_text(size) + ", expected " + int_text(product) + " (" + shape_text(shape) + " as " +
+                        to_string(l) + ")");
     }
   }
   return r;
 }
 
 /// The storage shape of a layout whose atoms have the given extents.
-inline std::vector<index_t> storage_shape(const layout_desc& l, const atom_extents& x) {
+constexpr std::vector<index_t> storage_shape(const layout_desc& l, const atom_extents& x) {
   std::vector<index_t> shape(static_cast<std::size_t>(l.nentries), 1);
   for (int e = 0; e < l.nentries; ++e)
     for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) shape[static_cast<std::size_t>(e)] *= x.extent[i];
@@ -130,18 +132,18 @@ struct strided_map {
   std::vector<index_t> source_shape; // storage shapes
   std::vector<index_t> target_shape;
 
-  [[nodiscard]] bool has_gathers() const noexcept {
+  [[nodiscard]] constexpr bool has_gathers() const noexcept {
     for (int k = 0; k < rank; ++k)
       if (gather_count[k] > 0) return true;
     return false;
   }
-  [[nodiscard]] index_t size() const noexcept {
+  [[nodiscard]] constexpr index_t size() const noexcept {
     index_t n = 1;
     for (int k = 0; k < rank; ++k) n *= extent[k];
     return n;
   }
   /// The source element of a result index given axis by axis.
-  [[nodiscard]] index_t source_index(const index_t* idx) const noexcept {
+  [[nodiscard]] constexpr index_t source_index(const index_t* idx) const noexcept {
     index_t o = offset;
     for (int k = 0; k < rank; ++k) o += (gather_count[k] > 0 ? gather[k][idx[k]] : idx[k]) * stride[k];
     return o;
@@ -150,7 +152,7 @@ struct strided_map {
 
 /// Maps plan `p` (from derive(), without error) onto a contiguous source buffer of storage
 /// shape `shape`.
-inline strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
+constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
   const layout_desc& from = *p.from;
   const layout_desc& to = *p.to;
   strided_map m;
@@ -169,8 +171,8 @@ inline strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, 
       if (a.axis != x.axis || a.extent != dynamic_extent) continue;  // the outermost atom of the axis
       const index_t total = m.source_atoms.extent[i] * a.stride;      // the axis extent, counted from a's stride
       if (total % x.stride != 0)
-        throw shape_error("source: axis " + std::string(a.name()) + " has " + std::to_string(total) +
-                          " elements, which blocks of " + std::to_string(x.stride) + " do not divide");
+        throw shape_error("source: axis " + std::string(a.name()) + " has " + int_text(total) +
+                          " elements, which blocks of " + int_text(x.stride) + " do not divide");
       src_extent[r] = total / x.stride;
     }
   }
@@ -223,7 +225,7 @@ inline strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, 
 /// Copies `src` (contiguous, source layout) into `dst` (contiguous, target layout) one element
 /// at a time. The reference the fast paths are tested against.
 template <class T>
-void copy_by_index(const strided_map& m, const T* src, T* dst) {
+constexpr void copy_by_index(const strided_map& m, const T* src, T* dst) {
   std::array<index_t, max_atoms> idx{};
   const index_t n = m.size();
   for (index_t flat = 0; flat < n; ++flat) {

@@ -19,12 +19,22 @@
 namespace axle {
 namespace detail {
 
-inline void append_lower(std::string& out, std::string_view s) {
+/// std::to_string is not constexpr; this is.
+constexpr std::string int_text(long long v) {
+  if (v == 0) return "0";
+  std::string digits;
+  const bool negative = v < 0;
+  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  for (; u > 0; u /= 10) digits.insert(digits.begin(), static_cast<char>('0' + u % 10));
+  return negative ? "-" + digits : digits;
+}
+
+constexpr void append_lower(std::string& out, std::string_view s) {
   for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
 /// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`.
-inline void append_atom(std::string& out, const atom& a) {
+constexpr void append_atom(std::string& out, const atom& a) {
   if (a.unit) {
     out += a.name();
     out += "=1";
@@ -37,21 +47,21 @@ inline void append_atom(std::string& out, const atom& a) {
     out += a.name();
     if (a.stride != 1) {
       out += '/';
-      out += std::to_string(a.stride);
+      out += int_text(a.stride);
     }
   } else {
-    out += std::to_string(a.extent);
+    out += int_text(a.extent);
     append_lower(out, a.name());
     if (a.stride != 1) {
       out += '@';
-      out += std::to_string(a.stride);
+      out += int_text(a.stride);
     }
   }
   if (a.flipped) out += '~';
 }
 
 /// The elements of a swap or permutation: storage dimensions, a merged one in parentheses.
-inline void append_elements(std::string& out, const steps_desc& s, int begin, int count) {
+constexpr void append_elements(std::string& out, const steps_desc& s, int begin, int count) {
   for (int i = begin, first = 1; i < begin + count; first = 0) {
     const int end = s.element_end(i, begin + count);
     if (!first) out += ", ";
@@ -65,7 +75,7 @@ inline void append_elements(std::string& out, const steps_desc& s, int begin, in
   }
 }
 
-inline void append_atoms(std::string& out, const atom* atoms, int n, bool parenthesise_several) {
+constexpr void append_atoms(std::string& out, const atom* atoms, int n, bool parenthesise_several) {
   if (n != 1 && parenthesise_several) out += '(';
   for (int k = 0; k < n; ++k) {
     if (k > 0) out += ", ";
@@ -77,7 +87,7 @@ inline void append_atoms(std::string& out, const atom* atoms, int n, bool parent
 }  // namespace detail
 
 /// `(I, O, H~, W~)`
-inline std::string to_string(const detail::layout_desc& l) {
+constexpr std::string to_string(const detail::layout_desc& l) {
   std::string out = "(";
   for (int e = 0; e < l.nentries; ++e) {
     if (e > 0) out += ", ";
@@ -87,7 +97,7 @@ inline std::string to_string(const detail::layout_desc& l) {
 }
 
 /// `swap(O, I) · flip(H, W)`, or `id`.
-inline std::string to_string(const detail::steps_desc& s) {
+constexpr std::string to_string(const detail::steps_desc& s) {
   using detail::step_kind;
   if (s.nsteps == 0) return "id";
   std::string out;

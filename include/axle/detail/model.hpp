@@ -24,15 +24,34 @@ namespace axle::detail {
 inline constexpr int max_atoms = 12;
 inline constexpr int max_steps = 2 * max_atoms + 4;
 
-/// What an axis is, shared by all its atoms; its address is the axis's identity.
+/// What an axis is, shared by all its atoms.
 struct axis_info {
   std::string_view name;
   axis_kind kind;
 };
 
+/// The identity of an axis: a 64-bit hash of its type's name, plus where its label and kind
+/// live. Identities are compared by value, never by address: g++ does not fold comparisons of
+/// addresses in constant expressions under -fsanitize=null or -fno-delete-null-pointer-checks.
+struct axis_ref {
+  unsigned long long id = 0;
+  const axis_info* info = nullptr;
+
+  friend constexpr bool operator==(const axis_ref& a, const axis_ref& b) noexcept { return a.id == b.id; }
+};
+
+/// FNV-1a over the compiler's spelling of T: unique per type within a program.
+template <class T>
+constexpr unsigned long long type_id() noexcept {
+  constexpr std::string_view name = __PRETTY_FUNCTION__;
+  unsigned long long h = 14695981039346656037ULL;
+  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
 struct atom {
-  const axis_info* axis = nullptr;  // identity, label and kind of the axis
-  const char* labels = nullptr;     // "i,f,g,o" for a labelled block axis, null otherwise
+  axis_ref axis{};                  // identity, label and kind of the axis
+  std::string_view labels{};        // "i,f,g,o" for a labelled block axis, empty otherwise
   index_t stride = 1;               // radix position inside a blocked axis (1 for a whole axis)
   index_t extent = dynamic_extent;
   int source = -1;       // index of the atom's type in the type universe (type layer only)
@@ -40,13 +59,11 @@ struct atom {
   bool flipped = false;
   bool unit = false;  // a unit axis: extent 1, may be absent from another layout
 
-  [[nodiscard]] constexpr std::string_view name() const noexcept { return axis->name; }
-  [[nodiscard]] constexpr axis_kind kind() const noexcept { return axis->kind; }
-  [[nodiscard]] constexpr bool spatial() const noexcept { return axis->kind == axis_kind::spatial; }
-  [[nodiscard]] constexpr bool labelled() const noexcept { return labels != nullptr; }
-  [[nodiscard]] constexpr std::string_view label_text() const noexcept {
-    return labels == nullptr ? std::string_view{} : std::string_view{labels};
-  }
+  [[nodiscard]] constexpr std::string_view name() const noexcept { return axis.info->name; }
+  [[nodiscard]] constexpr axis_kind kind() const noexcept { return axis.info->kind; }
+  [[nodiscard]] constexpr bool spatial() const noexcept { return axis.info->kind == axis_kind::spatial; }
+  [[nodiscard]] constexpr bool labelled() const noexcept { return !labels.empty(); }
+  [[nodiscard]] constexpr std::string_view label_text() const noexcept { return labels; }
 };
 
 [[nodiscard]] constexpr bool is_whole(const atom& a) noexcept {
@@ -142,10 +159,14 @@ constexpr error_info make_error(error_code c, int a = -1, int b = -1, index_t x 
   return n;
 }
 [[nodiscard]] constexpr std::string_view label_at(std::string_view s, int k) noexcept {
+  // Index loops only: string_view::find compares pointers, which g++ cannot fold in constant
+  // expressions under -fsanitize=null.
   std::size_t begin = 0;
-  for (int i = 0; i < k; ++i) begin = s.find(',', begin) + 1;
-  const std::size_t end = s.find(',', begin);
-  return s.substr(begin, end == std::string_view::npos ? s.size() - begin : end - begin);
+  for (int seen = 0; seen < k && begin < s.size(); ++begin)
+    if (s[begin] == ',') ++seen;
+  std::size_t end = begin;
+  while (end < s.size() && s[end] != ',') ++end;
+  return s.substr(begin, end - begin);
 }
 /// Position of label `k` of `from` inside `to`, or -1.
 [[nodiscard]] constexpr int label_index(std::string_view to, std::string_view label) noexcept {
@@ -250,7 +271,7 @@ constexpr error_info make_error(error_code c, int a = -1, int b = -1, index_t x 
 }
 
 /// Index of the first atom of `axis` in `l`, or -1.
-[[nodiscard]] constexpr int find_axis(const layout_desc& l, const axis_info* axis) noexcept {
+[[nodiscard]] constexpr int find_axis(const layout_desc& l, axis_ref axis) noexcept {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].axis == axis) return i;
   return -1;
@@ -506,7 +527,7 @@ struct plan_desc {
 };
 
 /// True when either layout blocks `axis` into parts.
-[[nodiscard]] constexpr bool blocked(const layout_desc& a, const layout_desc& b, const axis_info* axis) noexcept {
+[[nodiscard]] constexpr bool blocked(const layout_desc& a, const layout_desc& b, axis_ref axis) noexcept {
   for (const layout_desc* l : {&a, &b})
     for (int i = 0; i < l->natoms; ++i)
       if (l->atoms[i].axis == axis && is_part(l->atoms[i])) return true;
@@ -514,7 +535,7 @@ struct plan_desc {
 }
 
 /// The largest radix boundary of `axis` below `x` used by either layout (1 is always one).
-[[nodiscard]] constexpr index_t boundary_below(const layout_desc& a, const layout_desc& b, const axis_info* axis,
+[[nodiscard]] constexpr index_t boundary_below(const layout_desc& a, const layout_desc& b, axis_ref axis,
                                                index_t x) noexcept {
   index_t best = 1;
   for (const layout_desc* l : {&a, &b})
@@ -914,7 +935,7 @@ struct plan_structure {
 // Applying steps to a layout, by name.
 
 /// Orientation of `axis` in `l` (false when absent).
-[[nodiscard]] constexpr bool orientation(const layout_desc& l, const axis_info* axis) noexcept {
+[[nodiscard]] constexpr bool orientation(const layout_desc& l, axis_ref axis) noexcept {
   const int i = find_axis(l, axis);
   return i >= 0 && l.atoms[i].flipped;
 }
