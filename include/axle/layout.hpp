@@ -75,14 +75,13 @@ struct in {};
 namespace detail {
 
 template <class A>
-inline constexpr axis_info axis_info_of{A::label, A::kind};
-template <class A>
-inline constexpr unsigned long long axis_id_of = type_id<A>();
+inline constexpr axis_info axis_info_of{A::label, A::kind, type_id<A>()};
 
 template <class A>
 constexpr atom axis_atom_of(int source) noexcept {
   atom a;
-  a.axis = axis_ref{axis_id_of<A>, &axis_info_of<A>};
+  a.axis = axis_info_of<A>.id;
+  a.info = &axis_info_of<A>;
   a.source = source;
   a.axis_source = source;
   return a;
@@ -151,11 +150,11 @@ template <axis_tag A, fixed_string L>
 struct atom_traits<labels<A, L>> {
   using base = labels<A, L>;
   using axis = A;
-  static constexpr auto text = L;
+  static constexpr std::string_view text = L.view();
   static constexpr atom make(int source) noexcept {
     atom a = axis_atom_of<A>(source);
-    a.labels = text.view();
-    a.extent = label_count(text.view());
+    a.labels = &text;
+    a.extent = label_count(text);
     return a;
   }
 };

@@ -24,21 +24,21 @@ namespace axle::detail {
 inline constexpr int max_atoms = 12;
 inline constexpr int max_steps = 2 * max_atoms + 4;
 
-/// What an axis is, shared by all its atoms.
+/// What an axis is, shared by all its atoms: its label, its kind and its identity, a 64-bit
+/// hash of its type's name.
 struct axis_info {
   std::string_view name;
   axis_kind kind;
+  unsigned long long id;
 };
 
-/// The identity of an axis: a 64-bit hash of its type's name, plus where its label and kind
-/// live. Identities are compared by value, never by address: g++ does not fold comparisons of
-/// addresses in constant expressions under -fsanitize=null or -fno-delete-null-pointer-checks.
-struct axis_ref {
-  unsigned long long id = 0;
-  const axis_info* info = nullptr;
+inline constexpr axis_info no_axis{};
+inline constexpr std::string_view no_labels{};
 
-  friend constexpr bool operator==(const axis_ref& a, const axis_ref& b) noexcept { return a.id == b.id; }
-};
+/// An axis is identified by the id of its axis_info, compared by value and never by address:
+/// g++ does not fold address comparisons in constant expressions under -fsanitize=null or
+/// -fno-delete-null-pointer-checks.
+using axis_ref = unsigned long long;
 
 /// FNV-1a over the compiler's spelling of T: unique per type within a program.
 template <class T>
@@ -50,8 +50,9 @@ constexpr unsigned long long type_id() noexcept {
 }
 
 struct atom {
-  axis_ref axis{};                  // identity, label and kind of the axis
-  std::string_view labels{};        // "i,f,g,o" for a labelled block axis, empty otherwise
+  axis_ref axis = 0;                 // identity of the axis (axis_info::id)
+  const axis_info* info = &no_axis;  // its label and kind
+  const std::string_view* labels = &no_labels;  // "i,f,g,o" for a labelled block axis
   index_t stride = 1;               // radix position inside a blocked axis (1 for a whole axis)
   index_t extent = dynamic_extent;
   int source = -1;       // index of the atom's type in the type universe (type layer only)
@@ -59,11 +60,11 @@ struct atom {
   bool flipped = false;
   bool unit = false;  // a unit axis: extent 1, may be absent from another layout
 
-  [[nodiscard]] constexpr std::string_view name() const noexcept { return axis.info->name; }
-  [[nodiscard]] constexpr axis_kind kind() const noexcept { return axis.info->kind; }
-  [[nodiscard]] constexpr bool spatial() const noexcept { return axis.info->kind == axis_kind::spatial; }
-  [[nodiscard]] constexpr bool labelled() const noexcept { return !labels.empty(); }
-  [[nodiscard]] constexpr std::string_view label_text() const noexcept { return labels; }
+  [[nodiscard]] constexpr std::string_view name() const noexcept { return info->name; }
+  [[nodiscard]] constexpr axis_kind kind() const noexcept { return info->kind; }
+  [[nodiscard]] constexpr bool spatial() const noexcept { return info->kind == axis_kind::spatial; }
+  [[nodiscard]] constexpr bool labelled() const noexcept { return !labels->empty(); }
+  [[nodiscard]] constexpr std::string_view label_text() const noexcept { return *labels; }
 };
 
 [[nodiscard]] constexpr bool is_whole(const atom& a) noexcept {
@@ -495,6 +496,7 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
     if (a.axis != o.axis && a.axis != i.axis) continue;
     const atom rename = a.axis == o.axis ? i : o;
     a.axis = rename.axis;
+    a.info = rename.info;
     a.axis_source = rename.axis_source;
     a.source = is_whole(a) ? rename.source : -1;
   }
@@ -809,6 +811,7 @@ struct plan_structure {
 [[nodiscard]] constexpr atom axis_atom(const atom& a) noexcept {
   atom r;
   r.axis = a.axis;
+  r.info = a.info;
   r.axis_source = a.axis_source;
   r.source = is_whole(a) ? a.source : -1;
   return r;
