@@ -163,6 +163,7 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
   if (d == dialect::torch && (!flips.empty() || !identity)) expr += ".contiguous()";
   if (statements.empty()) return expr;
   flush();
+  if (statements.size() == 1) return statements[0].substr(w.size() + 3);  // one step: an expression
   std::string code;
   for (const std::string& s : statements) code += s + "\n";
   return code;

@@ -138,11 +138,25 @@ constexpr std::string to_string(const detail::steps_desc& s) {
           if (!in(b, st.b_count, a[q])) (dropped += dropped.empty() ? "" : ", ") += a[q].name();
         for (int q = 0; q < st.b_count; ++q)
           if (!in(a, st.a_count, b[q])) (inserted += inserted.empty() ? "" : ", ") += b[q].name();
-        out += "permute(";
-        detail::append_elements(out, s, st.b_begin, st.b_count);
-        out += ')';
-        if (!dropped.empty()) out += " \u00b7 drop(" + dropped + ")";
-        if (!inserted.empty()) out += " \u00b7 insert(" + inserted + ")";
+        // Is it only a drop or an insert? Then the kept elements are in the same order.
+        bool reordered = false;
+        for (int i = 0, j = 0;;) {
+          while (i < st.a_count && !in(b, st.b_count, a[i])) ++i;
+          while (j < st.b_count && !in(a, st.a_count, b[j])) ++j;
+          if (i == st.a_count || j == st.b_count) break;
+          reordered = reordered || !detail::same_atom(a[i], b[j]);
+          ++i;
+          ++j;
+        }
+        std::string step;
+        if (reordered) {
+          step = "permute(";
+          detail::append_elements(step, s, st.b_begin, st.b_count);
+          step += ')';
+        }
+        if (!dropped.empty()) step += (step.empty() ? "" : " \u00b7 ") + ("drop(" + dropped + ")");
+        if (!inserted.empty()) step += (step.empty() ? "" : " \u00b7 ") + ("insert(" + inserted + ")");
+        out += step;
         break;
       }
       case step_kind::flip:
