@@ -284,3 +284,20 @@ static_assert(std::is_same_v<plan_t<torch_conv2d, tf_conv2d>,
 static_assert(std::is_same_v<plan_t<bhsd, bshd>, plan<swap<seq, heads>>>);
 
 }  // namespace
+
+// A whole axis and a unit atom of the same axis convert both ways (an extent-1 axis stored as
+// a plain dimension on one side).
+namespace {
+using whole_m = axle::layout<axle::axes::H, axle::axes::W, axle::axes::G, axle::axes::M>;
+using unit_m = axle::layout<axle::axes::G, axle::unit<axle::axes::M>, axle::axes::H, axle::axes::W>;
+using merged_unit_m = axle::layout<axle::merged<axle::axes::G, axle::unit<axle::axes::M>>, axle::axes::H, axle::axes::W>;
+template <class A, class B>
+constexpr bool unit_laws() {
+  static_assert(convertible_v<A, B> && convertible_v<B, A>);
+  static_assert(std::is_same_v<apply_t<plan_t<A, B>, A>, B>);
+  static_assert(std::is_same_v<apply_t<plan_t<B, A>, B>, A>);
+  static_assert(std::is_same_v<inverse_t<plan_t<A, B>>, plan_t<B, A>>);
+  return true;
+}
+static_assert(unit_laws<whole_m, unit_m>() && unit_laws<whole_m, merged_unit_m>() && unit_laws<unit_m, merged_unit_m>());
+}  // namespace

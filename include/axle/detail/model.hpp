@@ -860,7 +860,12 @@ struct plan_structure {
   // Target elements as the permutation leaves them: with the source's block labels, since the
   // reorders come after it.
   auto add_target_element = [&](int begin, int count) {
-    for (int k = begin; k < begin + count; ++k) s.add(p.src_of_dst[k] >= 0 ? p.src[p.src_of_dst[k]] : p.dst[k], k > begin);
+    for (int k = begin; k < begin + count; ++k) {
+      const int i = p.src_of_dst[k];
+      // The source's atom (its labels are reordered later), unless it becomes a unit or stops
+      // being one: no later step changes that.
+      s.add(i >= 0 && p.src[i].unit == p.dst[k].unit ? p.src[i] : p.dst[k], k > begin);
+    }
   };
   if (!identity) {
     if (moved == 2 && x.nsrc == x.ndst && x.src_of_dst[first] == second) {
@@ -954,6 +959,11 @@ struct plan_structure {
   return -1;
 }
 
+/// A whole axis and a unit atom of the same axis: the same data when the extent is 1.
+[[nodiscard]] constexpr bool unit_of_whole(const atom& a, const atom& b) noexcept {
+  return a.axis == b.axis && a.unit != b.unit && (a.unit || is_whole(a)) && (b.unit || is_whole(b));
+}
+
 [[nodiscard]] constexpr layout_result apply_step(const layout_desc& l, const steps_desc& s, int index) noexcept {
   const step_desc& st = s.steps[index];
   const error_info bad = make_error(error_code::step_does_not_apply, index);
@@ -1014,7 +1024,7 @@ struct plan_structure {
         const int ie = s.element_end(i, i < st.b_begin ? a_end : b_end), je = s.element_end(j, j < st.b_begin ? a_end : b_end);
         if (ie - i != je - j) return false;
         for (int q = 0; q < ie - i; ++q)
-          if (!same_atom(s.atoms[i + q], s.atoms[j + q])) return false;
+          if (!same_atom(s.atoms[i + q], s.atoms[j + q]) && !unit_of_whole(s.atoms[i + q], s.atoms[j + q])) return false;
         return true;
       };
       int e = 0;
