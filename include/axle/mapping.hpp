@@ -150,40 +150,42 @@ struct strided_map {
   }
 };
 
-/// Maps plan `p` (from derive(), without error) onto a contiguous source buffer of storage
-/// shape `shape`.
-constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
+/// Does refined atom `r` (of a plan_desc) lie inside layout atom `a`?
+[[nodiscard]] constexpr bool lies_in(const atom& r, const atom& a) noexcept {
+  if (r.axis != a.axis || r.unit != a.unit || r.labelled() != a.labelled()) return false;
+  if (!is_part(a)) return true;  // a whole, unit or labelled atom: its axis appears nowhere else
+  return r.stride >= a.stride && (a.extent == dynamic_extent || r.stride < a.stride * a.extent);
+}
+
+/// Maps plan `p` (from derive(), without error) onto a source whose atoms (of p.from) have the
+/// given extents and signed element strides — any view, contiguous or not. An empty source's
+/// offset is 0: there is no element to point at. The storage shapes are left empty.
+constexpr strided_map map_atoms(const plan_desc& p, const index_t* extent, const index_t* stride) {
   const layout_desc& from = *p.from;
   const layout_desc& to = *p.to;
   strided_map m;
-  m.source_atoms = resolve_extents(from, shape, known, "source");
-  m.source_shape.assign(shape.begin(), shape.end());
-  // Extents of the refined source atoms: each lies inside one atom of `from`.
-  std::array<index_t, max_atoms> src_extent{};
-  for (int r = 0; r < p.nsrc; ++r) {
-    const atom& x = p.src[r];
-    if (x.extent != dynamic_extent) {
-      src_extent[r] = x.extent;
+  m.source_atoms.n = from.natoms;
+  for (int a = 0; a < from.natoms; ++a) m.source_atoms.extent[a] = extent[a];
+  // A refined atom is a digit of the source atom it lies in: its stride is that atom's stride
+  // times the ratio of their radices; a dynamic one has what its atom leaves.
+  index_t src_extent[max_atoms]{};
+  index_t src_stride[max_atoms]{};
+  for (int r = 0, a = 0; r < p.nsrc; ++r) {
+    while (a < from.natoms && !lies_in(p.src[r], from.atoms[a])) ++a;
+    const atom& x = from.atoms[a];
+    src_stride[r] = stride[a] * (p.src[r].stride / x.stride);
+    if (p.src[r].extent != dynamic_extent) {
+      src_extent[r] = p.src[r].extent;
       continue;
     }
-    for (int i = 0; i < from.natoms; ++i) {
-      const atom& a = from.atoms[i];
-      if (a.axis != x.axis || a.extent != dynamic_extent) continue;  // the outermost atom of the axis
-      const index_t total = m.source_atoms.extent[i] * a.stride;      // the axis extent, counted from a's stride
-      if (total % x.stride != 0)
-        throw shape_error("source: axis " + std::string(a.name()) + " has " + int_text(total) +
-                          " elements, which blocks of " + int_text(x.stride) + " do not divide");
-      src_extent[r] = total / x.stride;
-    }
-  }
-  // Row-major strides of the refined source.
-  std::array<index_t, max_atoms> src_stride{};
-  index_t s = 1;
-  for (int r = p.nsrc - 1; r >= 0; --r) {
-    src_stride[r] = s;
-    s *= src_extent[r];
+    const index_t total = extent[a] * x.stride;  // the axis extent, counted from x's radix
+    if (total % p.src[r].stride != 0)
+      throw shape_error("source: axis " + std::string(x.name()) + " has " + int_text(total) + " elements, which blocks of " +
+                        int_text(p.src[r].stride) + " do not divide");
+    src_extent[r] = total / p.src[r].stride;
   }
   m.rank = p.ndst;
+  bool empty = false;
   for (int k = 0; k < p.ndst; ++k) {
     const int r = p.src_of_dst[k];
     m.gather_count[k] = 0;
@@ -194,6 +196,7 @@ constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shap
     }
     m.extent[k] = src_extent[r];
     m.stride[k] = src_stride[r];
+    empty = empty || src_extent[r] == 0;
     if (p.flip[k]) {
       m.offset += (m.extent[k] - 1) * m.stride[k];
       m.stride[k] = -m.stride[k];
@@ -205,20 +208,30 @@ constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shap
       for (int j = 0; j < n; ++j) m.gather[k][j] = label_index(p.src[r].label_text(), label_at(d.label_text(), j));
     }
   }
-  // Extents of the target layout's atoms, from the refined atoms they are made of.
+  if (empty) m.offset = 0;
+  // Extents of the target layout's atoms: the product of the refined atoms they are made of.
   m.target_atoms.n = to.natoms;
-  for (int i = 0; i < to.natoms; ++i) {
-    const atom& a = to.atoms[i];
+  for (int i = 0, k = 0; i < to.natoms; ++i) {
     index_t x = 1;
-    for (int k = 0; k < p.ndst; ++k) {
-      const atom& d = p.dst[k];
-      if (d.axis != a.axis) continue;
-      const bool inside = a.unit || d.unit || (d.stride >= a.stride && (a.extent == dynamic_extent || d.stride < a.stride * a.extent));
-      if (inside) x *= m.extent[k];
-    }
+    for (; k < p.ndst && lies_in(p.dst[k], to.atoms[i]); ++k) x *= m.extent[k];
     m.target_atoms.extent[i] = x;
   }
-  m.target_shape = storage_shape(to, m.target_atoms);
+  return m;
+}
+
+/// Maps plan `p` (from derive(), without error) onto a contiguous source buffer of storage
+/// shape `shape`.
+constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
+  const atom_extents x = resolve_extents(*p.from, shape, known, "source");
+  // Row-major strides of the source's atoms: storage order is atom order, outer first.
+  index_t stride[max_atoms]{};
+  for (index_t s = 1, a = x.n - 1; a >= 0; --a) {
+    stride[a] = s;
+    s *= x.extent[a];
+  }
+  strided_map m = map_atoms(p, x.extent.data(), stride);
+  m.source_shape.assign(shape.begin(), shape.end());
+  m.target_shape = storage_shape(*p.to, m.target_atoms);
   return m;
 }
 

@@ -40,7 +40,7 @@ struct derivation {
 
 template <class D>
 struct normal_steps {
-  static constexpr steps_desc value = normal_form(D::value);
+  static constexpr steps_desc value = normal_form(D::value, false);
 };
 
 /// Why there is no plan from `From` to `To`: the trailing arguments of the diagnostics.

@@ -817,7 +817,10 @@ struct plan_structure {
   return r;
 }
 
-[[nodiscard]] constexpr steps_desc normal_form(const plan_desc& p) noexcept {
+/// `with_orders` false: a permutation whose orders are exactly the entries of the source and the
+/// target layouts gets its flags but not its atom lists, which the type layer takes from the
+/// layout types themselves (it is the common case, and copying the atoms is most of the work).
+[[nodiscard]] constexpr steps_desc normal_form(const plan_desc& p, bool with_orders = true) noexcept {
   steps_desc s;
   const plan_structure x = structure_of(p);
   auto add_entry = [&](const layout_desc& l, int e, int offset) {
@@ -876,13 +879,20 @@ struct plan_structure {
       st.b_begin = s.npool;
     } else {
       step_desc& st = s.push(step_kind::permute);
-      for (int q = 0; q < x.nsrc; ++q) add_element(p.src, x.src_first[q], x.src_count[q]);
-      st.a_count = s.npool - st.a_begin;
-      st.b_begin = s.npool;
-      for (int k = 0; k < x.ndst; ++k) add_target_element(x.dst_first[k], x.dst_count[k]);
-      st.b_count = s.npool - st.b_begin;
       s.order_is_source = !any_split && x.nsrc == p.from->nentries;
       s.order_is_target = !any_merge && x.ndst == p.to->nentries;
+      if (!with_orders && s.order_is_source && s.order_is_target) {
+        // The type layer takes both orders from the layouts; the counts stay for step_type.
+        st.a_count = 0;
+        st.b_begin = s.npool;
+        st.b_count = 0;
+      } else {
+        for (int q = 0; q < x.nsrc; ++q) add_element(p.src, x.src_first[q], x.src_count[q]);
+        st.a_count = s.npool - st.a_begin;
+        st.b_begin = s.npool;
+        for (int k = 0; k < x.ndst; ++k) add_target_element(x.dst_first[k], x.dst_count[k]);
+        st.b_count = s.npool - st.b_begin;
+      }
     }
   }
   // Flips, by axis, listed by label (ties in target order).
