@@ -10,6 +10,7 @@
 // file is written to a temporary file and renamed, so a failure never leaves a partial one.
 #include <axle/catalogue.hpp>
 #include <axle/codegen.hpp>
+#include <axle/convert.hpp>
 #include <axle/mapping.hpp>
 #include <axle/notation.hpp>
 #include <axle/npy.hpp>
@@ -111,12 +112,6 @@ std::string_view semantics_name(axle::semantics s) {
     case axle::semantics::direct: return "direct";
   }
   return "?";
-}
-
-/// The converted elements, written contiguously. (Elements are copied as raw bits of their size.)
-template <class T>
-void materialize(const detail::strided_map& m, const T* src, T* dst) {
-  detail::copy_by_index(m, src, dst);
 }
 
 std::string rank_text(const entry_info& e) { return e.spatial > 0 ? fmt::format("{}-D ", e.spatial) : std::string(); }
@@ -335,10 +330,11 @@ int convert(const options& o) {
   r.dtype = a.dtype;
   r.shape.assign(m.target_shape.begin(), m.target_shape.end());
   r.data.resize(a.data.size());
+  // Elements are copied as raw bits of their size: every dtype converts exactly.
   switch (axle::npy::item_size(a.dtype)) {
-    case 2: materialize(m, reinterpret_cast<const std::uint16_t*>(a.data.data()), reinterpret_cast<std::uint16_t*>(r.data.data())); break;
-    case 4: materialize(m, reinterpret_cast<const std::uint32_t*>(a.data.data()), reinterpret_cast<std::uint32_t*>(r.data.data())); break;
-    default: materialize(m, reinterpret_cast<const std::uint64_t*>(a.data.data()), reinterpret_cast<std::uint64_t*>(r.data.data())); break;
+    case 2: detail::materialize(m, reinterpret_cast<const std::uint16_t*>(a.data.data()), reinterpret_cast<std::uint16_t*>(r.data.data())); break;
+    case 4: detail::materialize(m, reinterpret_cast<const std::uint32_t*>(a.data.data()), reinterpret_cast<std::uint32_t*>(r.data.data())); break;
+    default: detail::materialize(m, reinterpret_cast<const std::uint64_t*>(a.data.data()), reinterpret_cast<std::uint64_t*>(r.data.data())); break;
   }
   axle::npy::write(out, r, o.force);
   fmt::print("{} {} -> {} {}: {}\n", in, axle::npy::shape_string(a.shape), out, axle::npy::shape_string(r.shape),

@@ -1,0 +1,402 @@
+// Plans on buffers: every plan kind materialised on random data and checked element by element
+// against the core's index mapping (detail::map_plan + detail::copy_by_index) and against named
+// element access; zero-copy plan views; views of views; convert_into and its checks; the
+// parallel, gather and high-rank paths of materialisation.
+#define BOOST_TEST_MODULE convert
+#include <boost/test/unit_test.hpp>
+
+#include <axle/convert.hpp>
+#include <axle/mapping.hpp>
+#include <axle/view.hpp>
+
+#include <array>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+using namespace axle;
+using namespace axle::axes;
+
+namespace {
+
+struct gate : axis<"gate", axis_kind::block> {};
+struct batch : axis<"B", axis_kind::batch> {};
+struct heads : axis<"heads"> {};
+struct seq : axis<"seq"> {};
+struct feature : axis<"feature"> {};
+
+// Layouts of real frameworks (see tests/static/laws.cpp and the catalogue).
+using oihw = layout<O, I, H, W>;
+using hwio = layout<H, W, I, O>;
+using torch_conv_transpose = layout<I, O, flipped<H>, flipped<W>>;
+using torch_grouped_transpose = layout<merged<G, I>, O, flipped<H>, flipped<W>>;
+using equinox_grouped_transpose = layout<merged<G, O>, I, H, W>;
+using onednn_OIhw16i16o = layout<outer<O, 16>, outer<I, 16>, H, W, inner<I, 16>, inner<O, 16>>;
+using onednn_OIhw4i16o4i = layout<outer<O, 16>, outer<I, 16>, H, W, inner<I, 4, 4>, inner<O, 16>, inner<I, 4>>;
+using torch_lstm = layout<merged<labels<gate, "i,f,g,o">, O>, I>;
+using onnx_lstm = layout<merged<labels<gate, "i,o,f,g">, O>, I>;
+using keras_lstm = layout<I, merged<labels<gate, "i,f,g,o">, O>>;
+using torch_depthwise = layout<merged<G, M>, unit<I>, H, W>;
+using tflite_depthwise = layout<unit<I>, H, W, merged<G, M>>;
+using depthwise_kernel = layout<H, W, G, M>;
+using sdpa = layout<batch, heads, seq, feature>;
+using flash = layout<batch, seq, heads, feature>;
+using conv3d_grouped = layout<merged<G, O>, I, D, H, W>;
+using conv3d_channels_last = layout<D, H, W, I, merged<G, O>>;
+
+std::vector<int> random_ints(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int> d(-1000000, 1000000);
+  std::vector<int> v(n);
+  for (int& x : v) x = d(rng);
+  return v;
+}
+
+index_t product(const std::vector<index_t>& shape) {
+  index_t n = 1;
+  for (index_t e : shape) n *= e;
+  return n;
+}
+
+/// The elements of a view in its storage order (row-major over atoms), whatever its strides.
+template <class V>
+std::vector<typename V::value_type> elements(const V& v) {
+  std::vector<typename V::value_type> out;
+  if (v.empty()) return out;
+  constexpr std::size_t n = V::atom_count();
+  std::array<index_t, n> idx{};
+  for (;;) {
+    index_t off = 0;
+    for (std::size_t k = 0; k < n; ++k) off += idx[k] * v.stride(k);
+    out.push_back(v.data()[off]);
+    std::size_t k = n;
+    for (;;) {
+      if (k == 0) return out;
+      --k;
+      if (++idx[k] < v.extent(k)) break;
+      idx[k] = 0;
+    }
+  }
+}
+
+template <class... Axes>
+struct axes_t {};
+/// Layouts whose labelled blocks are in different orders: compared by label separately.
+struct by_label {};
+template <class A, class B>
+void same_by_name(by_label, const A&, const B&) {}
+
+/// a and b hold the same element at every named index of Axes (their whole extents).
+template <class... Axes, class A, class B>
+void same_by_name(axes_t<Axes...>, const A& a, const B& b) {
+  constexpr std::size_t n = sizeof...(Axes);
+  const std::array<index_t, n> ext{a.extent(Axes{})...};
+  const std::array<index_t, n> ext_b{b.extent(Axes{})...};
+  BOOST_TEST(ext == ext_b);
+  index_t total = 1;
+  for (index_t e : ext) total *= e;
+  std::array<index_t, n> idx{};
+  int mismatches = 0;
+  for (index_t f = 0; f < total; ++f) {
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      if (a(Axes{idx[K]}...) != b(Axes{idx[K]}...)) ++mismatches;
+    }(std::make_index_sequence<n>{});
+    for (std::size_t k = n; k-- > 0;) {
+      if (++idx[k] < ext[k]) break;
+      idx[k] = 0;
+    }
+  }
+  BOOST_TEST(mismatches == 0);
+}
+
+/// One plan on random data: convert, convert_into and (when zero-copy) view_as against the core's
+/// reference mapping; map_view against map_plan; a non-contiguous source; the parallel path.
+template <class From, class To, class Axes>
+void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, unsigned seed = 1) {
+  BOOST_TEST_CONTEXT(to_string(From{}) << " -> " << to_string(To{}) << ": " << to_string(plan_t<From, To>{})) {
+    const std::vector<int> data = random_ints(static_cast<std::size_t>(product(shape)), seed);
+    const tensor_view<const int, From> src(data, std::span<const index_t>(shape), std::span<const axis_size>(known));
+
+    // The reference: the core's index mapping of the derived plan.
+    const detail::strided_map ref_map = detail::map_plan(detail::derivation<From, To>::value, shape, known);
+    std::vector<int> ref(data.size());
+    detail::copy_by_index(ref_map, data.data(), ref.data());
+
+    // map_view of a contiguous source is map_plan.
+    std::array<index_t, decltype(src)::atom_count()> ext{};
+    for (std::size_t k = 0; k < ext.size(); ++k) ext[k] = src.extent(k);
+    const detail::strided_map m = detail::map_view(detail::plan_on_views<From, To>::value, ext.data(), src.strides().data());
+    BOOST_TEST(m.rank == ref_map.rank);
+    // An empty tensor has no element to point at: map_view keeps its offset at 0.
+    BOOST_TEST(m.offset == (ref_map.size() == 0 ? 0 : ref_map.offset));
+    for (int k = 0; k < m.rank; ++k) {
+      BOOST_TEST(m.extent[k] == ref_map.extent[k]);
+      BOOST_TEST(m.stride[k] == ref_map.stride[k]);
+      BOOST_TEST(m.gather_count[k] == ref_map.gather_count[k]);
+      for (int j = 0; j < m.gather_count[k]; ++j) BOOST_TEST(m.gather[k][j] == ref_map.gather[k][j]);
+    }
+    BOOST_TEST(m.target_atoms.n == ref_map.target_atoms.n);
+    for (int i = 0; i < m.target_atoms.n; ++i) BOOST_TEST(m.target_atoms.extent[i] == ref_map.target_atoms.extent[i]);
+
+    // convert
+    const tensor<int, To> t = convert<To>(src);
+    const auto target_shape = t.shape();
+    BOOST_TEST((std::vector<index_t>(target_shape.begin(), target_shape.end()) == ref_map.target_shape));
+    BOOST_TEST((std::vector<int>(t.begin(), t.end()) == ref));
+    same_by_name(Axes{}, src, t);
+
+    // convert_into a preallocated tensor, with the parallel kernel forced
+    tensor<int, To> into(t.extents());
+    convert_into(src, into, copy_options{.threads = 3});
+    BOOST_TEST((std::vector<int>(into.begin(), into.end()) == ref));
+
+    // view_as, when the plan is zero-copy
+    if constexpr (detail::zero_copy<From, To>::value) {
+      const tensor_view<const int, To> v = view_as<To>(src);
+      BOOST_TEST(elements(v) == ref);
+      same_by_name(Axes{}, src, v);
+      // a view of the plan view, back to where it came from
+      if constexpr (detail::zero_copy<To, From>::value) {
+        const tensor_view<const int, From> back = view_as<From>(v);
+        BOOST_TEST(elements(back) == data);
+      }
+      // converting the (non-contiguous) plan view gives back a contiguous copy of it
+      const tensor<int, To> again = convert<To>(v);
+      BOOST_TEST((std::vector<int>(again.begin(), again.end()) == ref));
+    }
+
+    // a non-contiguous source: the converted data seen back as From (when that is a view)
+    if constexpr (detail::zero_copy<To, From>::value) {
+      const tensor_view<const int, From> strided = view_as<From>(t);
+      BOOST_TEST(elements(strided) == data);
+      const tensor<int, To> twice = convert<To>(strided);
+      BOOST_TEST((std::vector<int>(twice.begin(), twice.end()) == ref));
+      tensor<int, From> round_trip(src.extents());
+      convert_into(t, round_trip);
+      BOOST_TEST((std::vector<int>(round_trip.begin(), round_trip.end()) == data));
+    }
+  }
+}
+
+template <class E, class F>
+void check_message(F&& f, const std::string& message) {
+  try {
+    f();
+    BOOST_ERROR("no exception; expected: " << message);
+  } catch (const E& e) {
+    BOOST_TEST(std::string(e.what()) == message);
+  }
+}
+template <class E, class F>
+void check_message_contains(F&& f, const std::string& part) {
+  try {
+    f();
+    BOOST_ERROR("no exception; expected one containing: " << part);
+  } catch (const E& e) {
+    BOOST_TEST(std::string(e.what()).find(part) != std::string::npos, "message: " << e.what());
+  }
+}
+
+}  // namespace
+
+// --- every plan kind ---------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(swap_and_flip) {
+  static_assert(std::is_same_v<plan_t<torch_conv_transpose, oihw>, plan<swap<O, I>, flip<H, W>>>);
+  check_plan<torch_conv_transpose, oihw, axes_t<O, I, H, W>>({5, 7, 3, 4});
+  check_plan<oihw, layout<O, I, flipped<H>, flipped<W>>, axes_t<O, I, H, W>>({2, 3, 4, 5});
+}
+
+BOOST_AUTO_TEST_CASE(permutations) {
+  check_plan<oihw, hwio, axes_t<O, I, H, W>>({6, 5, 3, 3});
+  check_plan<hwio, oihw, axes_t<O, I, H, W>>({3, 3, 5, 6});
+  check_plan<sdpa, flash, axes_t<batch, heads, seq, feature>>({2, 4, 7, 8});
+  check_plan<oihw, oihw, axes_t<O, I, H, W>>({2, 3, 4, 5});  // the identity
+}
+
+BOOST_AUTO_TEST_CASE(groups_split_and_merge) {
+  check_plan<torch_grouped_transpose, equinox_grouped_transpose, axes_t<G, O, I, H, W>>({6, 4, 3, 3}, {{"G", 3}});
+  check_plan<equinox_grouped_transpose, torch_grouped_transpose, axes_t<G, O, I, H, W>>({8, 3, 2, 3}, {{"G", 2}});
+  check_plan<conv3d_grouped, conv3d_channels_last, axes_t<G, O, I, D, H, W>>({6, 2, 2, 3, 2}, {{"G", 2}});
+}
+
+BOOST_AUTO_TEST_CASE(blocked_layouts) {
+  check_plan<oihw, onednn_OIhw16i16o, axes_t<O, I, H, W>>({32, 16, 3, 3});
+  check_plan<onednn_OIhw16i16o, oihw, axes_t<O, I, H, W>>({2, 1, 3, 3, 16, 16});
+  check_plan<onednn_OIhw16i16o, onednn_OIhw4i16o4i, axes_t<O, I, H, W>>({1, 2, 2, 1, 16, 16});
+  check_plan<onednn_OIhw4i16o4i, hwio, axes_t<O, I, H, W>>({2, 1, 1, 2, 4, 16, 4});
+  // Adjacent blocked parts merge without a copy.
+  check_plan<layout<outer<O, 4>, inner<O, 4>, I, H, W>, oihw, axes_t<O, I, H, W>>({3, 4, 2, 2, 3});
+}
+
+BOOST_AUTO_TEST_CASE(block_reorders) {
+  check_plan<torch_lstm, onnx_lstm, by_label>({4 * 5, 6});
+  check_plan<keras_lstm, onnx_lstm, by_label>({6, 4 * 5});
+  check_plan<onnx_lstm, keras_lstm, by_label>({4 * 3, 7});
+  // Same gate order, another storage order: by position is by label.
+  check_plan<torch_lstm, keras_lstm, axes_t<gate, O, I>>({4 * 3, 5});
+  // By label, the gates are the same gates in any order.
+  const std::vector<int> data = random_ints(4 * 5 * 6, 7);
+  const tensor_view<const int, torch_lstm> t(data, {20, 6});
+  const tensor<int, onnx_lstm> o = convert<onnx_lstm>(t);
+  for (index_t h = 0; h < 5; ++h)
+    for (index_t i = 0; i < 6; ++i) {
+      BOOST_TEST(o(label_v<gate, "i">, O{h}, I{i}) == t(label_v<gate, "i">, O{h}, I{i}));
+      BOOST_TEST(o(label_v<gate, "f">, O{h}, I{i}) == t(label_v<gate, "f">, O{h}, I{i}));
+      BOOST_TEST(o(label_v<gate, "g">, O{h}, I{i}) == t(label_v<gate, "g">, O{h}, I{i}));
+      BOOST_TEST(o(label_v<gate, "o">, O{h}, I{i}) == t(label_v<gate, "o">, O{h}, I{i}));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(unit_axes_dropped_and_inserted) {
+  check_plan<torch_depthwise, depthwise_kernel, axes_t<G, M, H, W>>({6, 1, 3, 2}, {{"G", 3}});
+  check_plan<depthwise_kernel, torch_depthwise, axes_t<G, M, H, W>>({3, 2, 3, 2});
+  check_plan<torch_depthwise, tflite_depthwise, axes_t<G, M, H, W>>({8, 1, 3, 3}, {{"G", 4}});
+}
+
+BOOST_AUTO_TEST_CASE(empty_and_size_one_axes) {
+  check_plan<torch_conv_transpose, oihw, axes_t<O, I, H, W>>({0, 3, 2, 2});
+  check_plan<torch_conv_transpose, oihw, axes_t<O, I, H, W>>({3, 0, 2, 2});
+  check_plan<torch_grouped_transpose, equinox_grouped_transpose, axes_t<G, O, I, H, W>>({2, 3, 1, 1}, {{"G", 2}});
+  check_plan<torch_conv_transpose, oihw, axes_t<O, I, H, W>>({1, 1, 1, 1});
+  check_plan<oihw, onednn_OIhw16i16o, axes_t<O, I, H, W>>({16, 16, 1, 1});
+}
+
+// --- materialisation paths ---------------------------------------------------------------------
+
+namespace {
+struct a0 : axis<"a0"> {};
+struct a1 : axis<"a1"> {};
+struct a2 : axis<"a2"> {};
+struct a3 : axis<"a3"> {};
+struct a4 : axis<"a4"> {};
+struct a5 : axis<"a5"> {};
+struct a6 : axis<"a6"> {};
+struct a7 : axis<"a7"> {};
+struct a8 : axis<"a8"> {};
+struct a9 : axis<"a9"> {};
+struct s0 : axis<"s0", axis_kind::spatial> {};
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(more_axes_than_the_kernel_takes) {
+  // 11 atoms, none of which coalesce: above strided_copy's max_rank.
+  using many = layout<a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, s0>;
+  using reversed = layout<flipped<s0>, a9, a8, a7, a6, a5, a4, a3, a2, a1, a0>;
+  check_plan<many, reversed, axes_t<a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, s0>>({2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3});
+}
+
+BOOST_AUTO_TEST_CASE(large_tensors_take_the_parallel_path) {
+  // 4 MiB of floats: automatically parallel; the same result on one thread.
+  std::vector<float> data(64 * 64 * 16 * 16);
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> d(-1.0f, 1.0f);
+  for (float& x : data) x = d(rng);
+  const tensor_view<const float, torch_conv_transpose> src(data, {64, 64, 16, 16});
+  const tensor<float, hwio> automatic = convert<hwio>(src);
+  const tensor<float, hwio> serial = convert<hwio>(src, copy_options{.threads = 1});
+  BOOST_TEST(std::equal(automatic.begin(), automatic.end(), serial.begin(), serial.end()));
+  const detail::strided_map ref_map = detail::map_plan(detail::derivation<torch_conv_transpose, hwio>::value, src.shape());
+  std::vector<float> ref(data.size());
+  detail::copy_by_index(ref_map, data.data(), ref.data());
+  BOOST_TEST(std::equal(ref.begin(), ref.end(), automatic.begin(), automatic.end()));
+}
+
+BOOST_AUTO_TEST_CASE(elements_that_are_not_trivially_copyable) {
+  // The kernel copies bytes; strings are assigned one by one, along the same plan.
+  tensor<std::string, torch_grouped_transpose> t({4, 3, 2, 2}, axis_size{"G", 2});
+  int n = 0;
+  for (std::string& x : t) x = "element " + std::to_string(n++);
+  const tensor<std::string, equinox_grouped_transpose> e = convert<equinox_grouped_transpose>(t);
+  same_by_name(axes_t<G, O, I, H, W>{}, t, e);
+  tensor<std::string, torch_conv_transpose> u({3, 2, 2, 2});
+  for (std::string& x : u) x = "u " + std::to_string(n++);
+  tensor<std::string, hwio> into({2, 2, 3, 2});
+  convert_into(u, into);
+  same_by_name(axes_t<O, I, H, W>{}, u, into);
+  convert_into(u, view_as<oihw>(into));  // a permuted destination
+  same_by_name(axes_t<O, I, H, W>{}, u, into);
+}
+
+// --- convert_into ------------------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(convert_into_any_destination) {
+  const std::vector<int> data = random_ints(3 * 4 * 2 * 5, 11);
+  const tensor_view<const int, torch_conv_transpose> src(data, {3, 4, 2, 5});
+  const tensor<int, oihw> ref = convert<oihw>(src);
+  // A destination that is a plan view of storage in another layout: permuted and reversed.
+  tensor<int, layout<flipped<W>, I, O, H>> storage({5, 3, 4, 2});
+  convert_into(src, view_as<oihw>(storage));
+  same_by_name(axes_t<O, I, H, W>{}, storage, ref);
+  // A destination with gaps: every other element of a larger buffer.
+  std::vector<int> padded(2 * ref.size(), -1);
+  const tensor_view<int, oihw> gappy(padded.data(), tensor_view<int, oihw>::extents_type{4, 3, 2, 5}, {60, 20, 10, 2});
+  convert_into(src, gappy);
+  same_by_name(axes_t<O, I, H, W>{}, gappy, ref);
+  BOOST_TEST(padded[1] == -1);
+  // A tensor of the source's layout converts too.
+  tensor<int, torch_conv_transpose> owned = convert<torch_conv_transpose>(src);
+  tensor<int, oihw> into(ref.extents());
+  convert_into(owned, into);
+  BOOST_TEST(std::equal(into.begin(), into.end(), ref.begin(), ref.end()));
+}
+
+BOOST_AUTO_TEST_CASE(convert_into_checks_extents_and_overlap) {
+  std::vector<int> data = random_ints(3 * 4 * 2 * 5, 5);
+  const tensor_view<const int, torch_conv_transpose> src(data, {3, 4, 2, 5});
+  tensor<int, oihw> wrong({4, 3, 5, 2});
+  check_message<shape_error>([&] { convert_into(src, wrong); },
+                             "convert_into: destination axis H has extent 5, but the conversion gives 2: the source "
+                             "(I, O, H~, W~) with extents (3, 4, 2, 5) converts to (O, I, H, W) with extents "
+                             "(4, 3, 2, 5), the destination has (4, 3, 5, 2)");
+  // In place: the destination is the source's own storage.
+  const tensor_view<int, oihw> same_memory(data, {4, 3, 2, 5});
+  check_message_contains<overlap_error>([&] { convert_into(src, same_memory); },
+                                        "overlaps the source (120 elements, bytes ");
+  check_message_contains<overlap_error>([&] { convert_into(src, same_memory); },
+                                        "a conversion cannot run in place; convert into separate storage");
+  // A partial overlap: the destination starts inside the source.
+  std::vector<int> big(240);
+  const tensor_view<const int, torch_conv_transpose> first(big.data(), {3, 4, 2, 5});
+  const tensor_view<int, oihw> shifted(big.data() + 119, {4, 3, 2, 5});
+  BOOST_CHECK_THROW(convert_into(first, shifted), overlap_error);
+  const tensor_view<int, oihw> after(big.data() + 120, {4, 3, 2, 5});
+  BOOST_CHECK_NO_THROW(convert_into(first, after));
+}
+
+// --- zero-copy views: run-time checks ----------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(view_as_run_time_checks) {
+  const std::vector<int> data = random_ints(5 * 3, 2);
+  const tensor_view<const int, layout<O, I>> src(data, {5, 3});
+  check_message<shape_error>([&] { (void)view_as<layout<outer<O, 4>, I, inner<O, 4>>>(src); },
+                             "source: axis O has 5 elements, which blocks of 4 do not divide");
+  BOOST_CHECK_THROW(static_cast<void>(convert<layout<outer<O, 4>, I, inner<O, 4>>>(src)), shape_error);
+  // Parts of O that are adjacent in the layout, but a view whose strides do not chain.
+  const std::vector<int> buf = random_ints(2 * 4 * 3, 4);
+  using odd_view = tensor_view<const int, layout<outer<O, 4>, inner<O, 4>, I>>;
+  const odd_view odd(buf.data(), odd_view::extents_type{2, 4, 3}, {3, 6, 1});
+  check_message_contains<shape_error>([&] { (void)view_as<layout<O, I>>(odd); },
+                                      "the parts of axis O of the result have strides that do not chain");
+  // convert does not need them to.
+  const tensor<int, layout<O, I>> t = convert<layout<O, I>>(odd);
+  for (index_t o = 0; o < 8; ++o)
+    for (index_t i = 0; i < 3; ++i) BOOST_TEST(t(O{o}, I{i}) == odd(O{o}, I{i}));
+}
+
+BOOST_AUTO_TEST_CASE(chains_of_plan_views) {
+  const std::vector<int> data = random_ints(6 * 4 * 3 * 3, 9);
+  const tensor_view<const int, torch_grouped_transpose> a(data, {6, 4, 3, 3}, axis_size{"G", 2});
+  const auto b = view_as<equinox_grouped_transpose>(a);
+  const auto c = view_as<layout<H, W, I, G, O>>(b);
+  const auto d = view_as<layout<flipped<W>, O, G, I, flipped<H>>>(c);
+  const auto direct = view_as<layout<flipped<W>, O, G, I, flipped<H>>>(a);
+  BOOST_TEST(d.data() == direct.data());
+  BOOST_TEST(d.strides() == direct.strides());
+  same_by_name(axes_t<G, O, I, H, W>{}, a, d);
+  const tensor<int, layout<H, W, I, G, O>> converted = convert<layout<H, W, I, G, O>>(d);
+  same_by_name(axes_t<G, O, I, H, W>{}, a, converted);
+}
