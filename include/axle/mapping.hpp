@@ -197,6 +197,9 @@ constexpr strided_map map_atoms(const plan_desc& p, const index_t* extent, const
     m.extent[k] = src_extent[r];
     m.stride[k] = src_stride[r];
     empty = empty || src_extent[r] == 0;
+    if (p.dst[k].unit && src_extent[r] != 1)  // a whole axis stored as a unit axis by the target
+      throw shape_error("source: axis " + std::string(p.dst[k].name()) + " has extent " + int_text(src_extent[r]) +
+                        ", but the target stores it as a unit axis (extent 1)");
     if (p.flip[k]) {
       m.offset += (m.extent[k] - 1) * m.stride[k];
       m.stride[k] = -m.stride[k];

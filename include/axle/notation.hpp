@@ -127,24 +127,28 @@ constexpr std::string to_string(const detail::steps_desc& s) {
         out += ')';
         break;
       case step_kind::permute: {
-        // The order after; unit axes that appear or disappear are named as such.
-        std::string dropped, inserted;
+        // The order after; unit axes that appear or disappear are named as such, and an axis
+        // that becomes a unit axis (its extent must be 1), or stops being one, as unit(M).
+        std::string dropped, inserted, units;
         auto in = [](const detail::atom* xs, int n, const detail::atom& x) {
           for (int q = 0; q < n; ++q)
-            if (detail::same_atom(xs[q], x)) return true;
+            if (detail::same_atom(xs[q], x) || detail::unit_of_whole(xs[q], x)) return true;
           return false;
         };
         for (int q = 0; q < st.a_count; ++q)
           if (!in(b, st.b_count, a[q])) (dropped += dropped.empty() ? "" : ", ") += a[q].name();
-        for (int q = 0; q < st.b_count; ++q)
+        for (int q = 0; q < st.b_count; ++q) {
           if (!in(a, st.a_count, b[q])) (inserted += inserted.empty() ? "" : ", ") += b[q].name();
+          for (int r = 0; r < st.a_count; ++r)
+            if (detail::unit_of_whole(a[r], b[q])) (units += units.empty() ? "" : ", ") += b[q].name();
+        }
         // Is it only a drop or an insert? Then the kept elements are in the same order.
         bool reordered = false;
         for (int i = 0, j = 0;;) {
           while (i < st.a_count && !in(b, st.b_count, a[i])) ++i;
           while (j < st.b_count && !in(a, st.a_count, b[j])) ++j;
           if (i == st.a_count || j == st.b_count) break;
-          reordered = reordered || !detail::same_atom(a[i], b[j]);
+          reordered = reordered || !(detail::same_atom(a[i], b[j]) || detail::unit_of_whole(a[i], b[j]));
           ++i;
           ++j;
         }
@@ -156,6 +160,7 @@ constexpr std::string to_string(const detail::steps_desc& s) {
         }
         if (!dropped.empty()) step += (step.empty() ? "" : " \u00b7 ") + ("drop(" + dropped + ")");
         if (!inserted.empty()) step += (step.empty() ? "" : " \u00b7 ") + ("insert(" + inserted + ")");
+        if (!units.empty()) step += (step.empty() ? "" : " \u00b7 ") + ("unit(" + units + ")");
         out += step;
         break;
       }

@@ -184,8 +184,8 @@ std::vector<float> convert(const conf::onnx_case& c, const std::vector<float>& w
     for (int a = 0; a < from.natoms; ++a) from.atoms[a].flipped = from.atoms[a].spatial() ? !from.atoms[a].flipped : false;
   std::vector<axle::axis_size> known;
   if (groups == 1) {
-    from = conf::one_group(from);
-    to = conf::one_group(to);
+    from = axle::detail::one_group(from);
+    to = axle::detail::one_group(to);
   } else {
     known.push_back({"G", groups});
   }

@@ -475,24 +475,4 @@ inline bool names_axis(const raw_storage& s, std::string_view name) {
 }
 
 // ------------------------------------------------------------------------------------------------
-// A helper the CLI also has (tools/axle/main.cpp, one_group): with one group, G leaves a merged
-// dimension, and a dimension holding only G becomes a unit axis, which a plan may drop or insert.
-// (A candidate for the library: see docs/conformance.md.)
-inline axle::detail::layout_desc one_group(const axle::detail::layout_desc& l) {
-  axle::detail::layout_desc r;
-  for (int e = 0; e < l.nentries; ++e) {
-    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
-      axle::detail::atom a = l.atoms[i];
-      if (a.name() == "G") {
-        if (l.entry_size(e) > 1) continue;
-        a.unit = true;
-        a.extent = 1;
-      }
-      r.push(a);
-    }
-    r.close_entry();
-  }
-  return r;
-}
-
 }  // namespace axle::conformance

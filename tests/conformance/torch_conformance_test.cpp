@@ -367,8 +367,8 @@ conversion_layouts layouts_of(const setup& s) {
     c.to = *s.layout_entry->weight;
     c.known.push_back({"G", s.eff[n_g]});
   } else {
-    c.from = conf::one_group(*s.source->weight);
-    c.to = conf::one_group(*s.layout_entry->weight);
+    c.from = axle::detail::one_group(*s.source->weight);
+    c.to = axle::detail::one_group(*s.layout_entry->weight);
   }
   return c;
 }

@@ -177,8 +177,12 @@ static_assert(onednn::convolution<"OIhw16i16o">::name == "onednn.OIhw16i16o" &&
 // --- depthwise, dense, recurrent, attention ---------------------------------------------------------------
 static_assert(std::is_same_v<op_plan_t<torch::conv2d_depthwise, tf::depthwise_conv2d>,
                              plan<split<merged<G, M>, G, M>, permute<order<G, M, unit<I>, H, W>, order<H, W, G, M>>>>);
-static_assert(std::is_same_v<onnx::conv_depthwise<2>::weight, torch::conv2d_depthwise::weight> &&
-              std::is_same_v<ggml::conv_2d_dw::weight, torch::conv2d_depthwise::weight>);
+static_assert(std::is_same_v<onnx::conv_depthwise<2>::weight, torch::conv2d_depthwise::weight>);
+// ggml's depthwise kernel has no multiplier: PyTorch's with M a unit axis, the same data when M = 1.
+static_assert(std::is_same_v<ggml::conv_2d_dw::weight, layout<merged<G, unit<M>>, unit<I>, H, W>> &&
+              !is_identity_v<op_plan_t<torch::conv2d_depthwise, ggml::conv_2d_dw>> &&
+              std::is_same_v<apply_t<op_plan_t<torch::conv2d_depthwise, ggml::conv_2d_dw>, torch::conv2d_depthwise::weight>,
+                             ggml::conv_2d_dw::weight>);
 static_assert(std::is_same_v<op_plan_t<torch::linear, keras::dense>, plan<swap<I, O>>>);  // swap<A, B>: A ends up first
 static_assert(is_identity_v<op_plan_t<torch::linear, onnx::gemm_transb>> && is_identity_v<op_plan_t<keras::dense, onnx::gemm>>);
 // Keras LSTM is PyTorch's transposed, with the same gate order (i, f, c, o = i, f, g, o).

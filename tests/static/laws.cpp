@@ -300,4 +300,7 @@ constexpr bool unit_laws() {
   return true;
 }
 static_assert(unit_laws<whole_m, unit_m>() && unit_laws<whole_m, merged_unit_m>() && unit_laws<unit_m, merged_unit_m>());
+using merged_m = axle::layout<axle::merged<axle::axes::G, axle::axes::M>, axle::axes::H, axle::axes::W>;
+static_assert(unit_laws<merged_m, merged_unit_m>() && !is_identity_v<plan_t<merged_m, merged_unit_m>>);
+static_assert(unit_laws<axle::layout<axle::axes::M>, axle::layout<axle::unit<axle::axes::M>>>());
 }  // namespace

@@ -181,25 +181,6 @@ bool has_axis(const detail::layout_desc& l, std::string_view name) {
   return false;
 }
 
-/// With one group: G leaves a merged dimension, and a dimension holding only G becomes a unit
-/// axis, which a plan may drop or insert.
-detail::layout_desc one_group(const detail::layout_desc& l) {
-  detail::layout_desc r;
-  for (int e = 0; e < l.nentries; ++e) {
-    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
-      detail::atom a = l.atoms[i];
-      if (a.name() == "G") {
-        if (l.entry_size(e) > 1) continue;
-        a.unit = true;
-        a.extent = 1;
-      }
-      r.push(a);
-    }
-    r.close_entry();
-  }
-  return r;
-}
-
 chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<axle::index_t> groups) {
   chosen_layouts c{*f.weight, *t.weight, {}, false};
   const axle::index_t g = groups.value_or(1);
@@ -209,8 +190,8 @@ chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<ax
     return c;
   }
   if (g == 1) {
-    c.from = one_group(c.from);
-    c.to = one_group(c.to);
+    c.from = detail::one_group(c.from);
+    c.to = detail::one_group(c.to);
     return c;
   }
   for (const entry_info* e : {&f, &t})
@@ -220,8 +201,19 @@ chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<ax
   return c;
 }
 
+/// The block size of a blocked G, or 0.
+axle::index_t group_block(const detail::layout_desc& l) {
+  for (int i = 0; i < l.natoms; ++i)
+    if (l.atoms[i].name() == "G" && l.atoms[i].extent != axle::dynamic_extent && !l.atoms[i].unit) return l.atoms[i].extent;
+  return 0;
+}
+
 detail::plan_desc derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to) {
   const detail::plan_desc p = detail::derive(c.from, c.to);
+  for (const auto& [layout, name] : {std::pair{&c.from, from}, std::pair{&c.to, to}})
+    if (p.error && group_block(*layout) > 0 && c.sizes.empty())
+      throw tool_error(fmt::format("{} blocks its groups by {}: give --groups (a multiple of {})", name, group_block(*layout),
+                                   group_block(*layout)));
   if (p.error) throw tool_error(fmt::format("no conversion from {} {} to {} {}", from, axle::to_string(c.from), to, axle::to_string(c.to)));
   return p;
 }

@@ -17,8 +17,9 @@ struct conv_2d : conv_op<with_spatial_t<2, l::O_I_s>, channels_first<2>> {
 
 // ggml-org/ggml include/ggml.h (ggml_conv_2d_dw_direct: kernel ne [KW, KH, 1, C]); src/ggml-cpu/ops.cpp
 // (ggml_compute_forward_conv_2d_dw: src = dst*s + k*d - p, correlation). Multiplier 1: the kernel
-// (C, 1, KH, KW) is PyTorch's depthwise ((G, M), I=1, H, W) with M = 1.
-struct conv_2d_dw : depthwise_conv_op<with_spatial_t<2, l::gM_1_s>, channels_first<2>> {
+// (C, 1, KH, KW) is PyTorch's depthwise ((G, M), I=1, H, W) with M = 1, so M is a unit axis here
+// and a weight with a multiplier is refused instead of being read as more channels.
+struct conv_2d_dw : depthwise_conv_op<layout<merged<axes::G, unit<axes::M>>, unit<axes::I>, axes::H, axes::W>, channels_first<2>> {
   static constexpr std::string_view name = "ggml.conv_2d_dw";
   static constexpr std::string_view source =
       "ggml-org/ggml include/ggml.h (ggml_conv_2d_dw_direct: kernel ne [KW, KH, 1, C]); src/ggml-cpu/ops.cpp "

@@ -434,6 +434,29 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
   return {r, {}};
 }
 
+/// The layout used with one group: an axis named `group` (G) leaves every merged dimension, and a
+/// dimension holding only G becomes a unit axis, which a plan may drop or insert — however the
+/// framework stores its groups. A blocked G (oneDNN's Goihw16g) stays: one group is not a
+/// multiple of its block, and the derivation will say so.
+[[nodiscard]] constexpr layout_desc one_group(const layout_desc& l, std::string_view group = "G") noexcept {
+  for (int i = 0; i < l.natoms; ++i)
+    if (l.atoms[i].name() == group && is_part(l.atoms[i])) return l;
+  layout_desc r;
+  for (int e = 0; e < l.nentries; ++e) {
+    for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
+      atom a = l.atoms[i];
+      if (a.name() == group) {
+        if (l.entry_size(e) > 1) continue;
+        a.unit = true;
+        a.extent = 1;
+      }
+      r.push(a);
+    }
+    r.close_entry();
+  }
+  return r;
+}
+
 /// Merges consecutive entries of two parts of one axis into the coarser part, everywhere.
 [[nodiscard]] constexpr layout_desc canonical_merges(const layout_desc& l) noexcept {
   layout_desc r;
@@ -773,7 +796,7 @@ struct plan_structure {
     bool kept = d0 >= 0 && r.dst_atoms[p.dst_entry[d0]] == c - b;
     for (int i = b; i < c && kept; ++i) {
       const int d = dst_of_src[i];
-      kept = d == d0 + (i - b) && p.dst_entry[d] == p.dst_entry[d0];
+      kept = d == d0 + (i - b) && p.dst_entry[d] == p.dst_entry[d0] && p.dst[d].unit == p.src[i].unit;
       if (kept && c - b > 1)
         kept = !p.flip[d] && (!p.dst[d].labelled() || p.dst[d].label_text() == p.src[i].label_text());
     }
@@ -852,6 +875,9 @@ struct plan_structure {
   int moved = 0;
   int first = -1, second = -1;
   for (int k = 0; k < x.ndst; ++k) {
+    const int t = x.dst_first[k];
+    if (x.dst_count[k] == 1 && p.src_of_dst[t] >= 0 && p.src[p.src_of_dst[t]].unit != p.dst[t].unit)
+      identity = false;  // a whole axis becomes a unit axis, or the reverse: a step must say so
     if (x.src_of_dst[k] == k) continue;
     identity = false;
     ++moved;
