@@ -10,6 +10,7 @@
 // `np.flip(w, (2, 3)).transpose(1, 0, 2, 3)`; with groups the swap must happen inside each
 // group, which the derived plan does and a hand-written swapaxes does not.
 #include <axle/axle.hpp>
+#include <axle/catalogue.hpp>
 #include <axle/codegen.hpp>
 #include <axle/format.hpp>
 #include <axle/mapping.hpp>
@@ -44,6 +45,14 @@ static_assert(std::is_same_v<grouped_port, plan<split<merged<G, I>, G, I>, swap<
 static_assert(std::is_same_v<adjoint_t<conv2d_grouped>, torch_conv_transpose2d_grouped>);
 static_assert(!std::is_same_v<adjoint_t<conv2d_grouped>, equinox_conv_transpose2d_grouped>);
 
+// The same facts, from the catalogue, where every framework's op is described once with its source.
+static_assert(std::is_same_v<op_plan_t<torch::conv_transpose2d, equinox::conv_transpose2d>, port>);
+static_assert(std::is_same_v<op_plan_t<torch::conv_transpose2d, equinox::conv_transpose2d, grouped>, grouped_port>);
+static_assert(is_adjoint_pair_v<torch::conv2d, torch::conv_transpose2d>);
+static_assert(!is_adjoint_pair_v<equinox::conv2d, equinox::conv_transpose2d>);
+// Haiku and Keras store transposed kernels of the same shape; they still differ by a flip.
+static_assert(std::is_same_v<op_plan_t<haiku::conv2d_transpose, keras::conv2d_transpose>, plan<flip<H, W>>>);
+
 // Handing a PyTorch weight to code that expects Equinox's layout does not compile; uncomment
 // to see `layout_mismatch<expected<O, I, H, W>, got<I, O, flipped<H>, flipped<W>>, fix<...>>`.
 // static_assert(expect_layout<equinox_conv_transpose2d, torch_conv_transpose2d>);
@@ -53,7 +62,8 @@ int main() {
   fmt::print("Equinox ConvTranspose2d weight   {}\n", equinox_conv_transpose2d{});
   fmt::print("plan                             {}\n", port{});
   fmt::print("NumPy                            {}\n", numpy_code<torch_conv_transpose2d, equinox_conv_transpose2d>());
-  fmt::print("PyTorch                          {}\n\n", code<torch_conv_transpose2d, equinox_conv_transpose2d>(dialect::torch));
+  fmt::print("PyTorch                          {}\n", code<torch_conv_transpose2d, equinox_conv_transpose2d>(dialect::torch));
+  fmt::print("Haiku -> Keras, same shapes      {}\n\n", op_plan_t<haiku::conv2d_transpose, keras::conv2d_transpose>{});
 
   fmt::print("with groups                      {} -> {}\n", torch_conv_transpose2d_grouped{}, equinox_conv_transpose2d_grouped{});
   fmt::print("plan                             {}\n", grouped_port{});

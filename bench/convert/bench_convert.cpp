@@ -18,7 +18,10 @@
 // is shared: wall time includes time the process was not scheduled); the
 // two-thread ones (*_2t) can only be timed in wall time. bench/convert/report.py turns the JSON output into ratios to
 // memcpy_touched of the same bytes from the same run.
+#include <axle/axle.hpp>
+#include <axle/convert.hpp>
 #include <axle/detail/strided_copy.hpp>
+#include <axle/view.hpp>
 
 #include <benchmark/benchmark.h>
 #include <unsupported/Eigen/CXX11/Tensor>
@@ -377,6 +380,45 @@ void set_bytes(benchmark::State& st, index_t bytes) {
   st.counters["MB"] = static_cast<double>(bytes) / 1e6;
 }
 
+// ---------------------------------------------------------------------------
+// the library path: the same conversions between typed layouts through axle::convert_into, whose
+// plan is derived at compile time and mapped onto the views at run time
+// ---------------------------------------------------------------------------
+namespace typed {
+using namespace axle::axes;
+using axle::flipped;
+using axle::layout;
+using axle::merged;
+struct gate : axle::axis<"gate", axle::axis_kind::block> {};
+
+template <class From, class To>
+void convert(float* dst, const float* src, std::vector<index_t> shape, std::vector<axle::axis_size> sizes) {
+  const axle::tensor_view<const float, From> s(src, std::span<const index_t>(shape), sizes);
+  auto plan = axle::detail::map_plan(axle::detail::derivation<From, To>::value, shape, sizes);
+  axle::tensor_view<float, To> d(dst, std::span<const index_t>(plan.target_shape), sizes);
+  axle::convert_into(s, d, axle::copy_options{.threads = 1});  // one thread, like the kernel case it is compared with
+}
+}  // namespace typed
+
+void run_axle_convert(const conversion& c, float* dst, const float* src) {
+  using namespace typed;
+  const auto& sh = c.src_shape;
+  if (c.name == "convT_to_eqx" && sh.size() == 4)
+    convert<layout<I, O, flipped<H>, flipped<W>>, layout<O, I, H, W>>(dst, src, sh, {});
+  else if (c.name == "convT_to_eqx")
+    convert<layout<I, O, flipped<D>, flipped<H>, flipped<W>>, layout<O, I, D, H, W>>(dst, src, sh, {});
+  else if (c.name == "conv_to_tf" && sh.size() == 4)
+    convert<layout<O, I, H, W>, layout<H, W, I, O>>(dst, src, sh, {});
+  else if (c.name == "conv_to_tf")
+    convert<layout<O, I, D, H, W>, layout<D, H, W, I, O>>(dst, src, sh, {});
+  else if (c.name == "grouped_convT")
+    convert<layout<merged<G, I>, O, flipped<H>, flipped<W>>, layout<merged<G, O>, I, H, W>>(
+        dst, src, {sh[0] * sh[1], sh[2], sh[3], sh[4]}, {{"G", sh[0]}});
+  else
+    convert<layout<merged<axle::labels<gate, "i,f,g,o">, O>, I>, layout<merged<axle::labels<gate, "i,o,f,g">, O>, I>>(
+        dst, src, {sh[0] * sh[1], sh[2]}, {});
+}
+
 void bench_impl(benchmark::State& st, const conversion* c, impl_fn f) {
   const float* src = source_for(c->elems).src.get();
   buffer dst = make_buffer(c->elems);
@@ -448,8 +490,11 @@ bool verify(const conversion& c) {
   const float* src = source_for(c.elems).src.get();
   buffer ref = make_buffer(c.elems), got = make_buffer(c.elems);
   run_naive(c, ref.get(), src);
-  const std::array<std::pair<const char*, impl_fn>, 4> impls = {
-      {{"axle", run_axle}, {"axle_2t", run_axle_2t}, {"tiled32", run_tiled32}, {"eigen", run_eigen}}};
+  const std::array<std::pair<const char*, impl_fn>, 5> impls = {{{"axle", run_axle},
+                                                                  {"axle_convert", run_axle_convert},
+                                                                  {"axle_2t", run_axle_2t},
+                                                                  {"tiled32", run_tiled32},
+                                                                  {"eigen", run_eigen}}};
   bool ok = true;
   for (const auto& [name, f] : impls) {
     std::memset(got.get(), 0xff, static_cast<std::size_t>(c.bytes()));
@@ -475,6 +520,7 @@ int main(int argc, char** argv) {
     const std::string prefix = c.name + "/" + c.shape + "/";
     const conversion* cp = &c;
     benchmark::RegisterBenchmark((prefix + "axle").c_str(), bench_impl, cp, run_axle);
+    benchmark::RegisterBenchmark((prefix + "axle_convert").c_str(), bench_impl, cp, run_axle_convert);
     benchmark::RegisterBenchmark((prefix + "axle_2t").c_str(), bench_impl, cp, run_axle_2t)->UseRealTime();
     benchmark::RegisterBenchmark((prefix + "axle_fresh").c_str(), bench_axle_fresh, cp);
     benchmark::RegisterBenchmark((prefix + "naive").c_str(), bench_impl, cp, run_naive);

@@ -21,7 +21,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-IMPL_ORDER = ["axle", "axle_fresh", "axle_2t", "tiled32", "naive", "eigen"]
+IMPL_ORDER = ["axle", "axle_convert", "axle_fresh", "axle_2t", "tiled32", "naive", "eigen"]
 
 
 def load(path):
