@@ -21,14 +21,13 @@ OUT_DIR defaults to tests/conformance/fixtures/onnx.  With --check nothing is
 written: the cases are exported into a temporary directory and compared byte
 for byte with OUT_DIR (exit status 1 on any difference).
 """
-import argparse
-import filecmp
 import os
 import shutil
 import sys
-import tempfile
 
 import numpy as np
+
+import fixture_cli  # noqa: E402 (beside this script)
 import onnx
 import onnx.defs
 import onnx.helper
@@ -154,39 +153,8 @@ def generate(out_dir):
     return len(recorded)
 
 
-def compare_trees(a, b):
-    problems = []
-
-    def walk(d, rel):
-        problems.extend("only in %s: %s" % (a, os.path.join(rel, n)) for n in d.left_only)
-        problems.extend("only in %s: %s" % (b, os.path.join(rel, n)) for n in d.right_only)
-        for n in d.common_files:
-            if not filecmp.cmp(os.path.join(d.left, n), os.path.join(d.right, n), shallow=False):
-                problems.append("differs: %s" % os.path.join(rel, n))
-        for n, sub in sorted(d.subdirs.items()):
-            walk(sub, os.path.join(rel, n))
-
-    walk(filecmp.dircmp(a, b), "")
-    return problems
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out_dir", nargs="?", default=DEFAULT_OUT, help="output directory (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="export into a temporary directory and compare with OUT_DIR")
-    args = parser.parse_args(argv)
-    if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            generate(tmp)
-            problems = compare_trees(args.out_dir, tmp)
-        for p in problems:
-            print(p, file=sys.stderr)
-        print("%s: %s" % (args.out_dir, "up to date" if not problems else "%d differences" % len(problems)))
-        return 1 if problems else 0
-    n = generate(args.out_dir)
-    print("wrote %d cases to %s" % (n, args.out_dir))
-    return 0
+    return fixture_cli.main(generate, DEFAULT_OUT, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

@@ -33,17 +33,16 @@ OUT_DIR defaults to tests/conformance/fixtures/torch.  With --check nothing is
 written: the fixtures are generated into a temporary directory and compared
 byte for byte with OUT_DIR (exit status 1 on any difference).
 """
-import argparse
-import filecmp
 import itertools
 import os
 import shutil
 import sys
-import tempfile
 import warnings
 import zlib
 
 import numpy as np
+
+import fixture_cli  # noqa: E402 (beside this script)
 import torch
 import torch.nn.functional as F
 
@@ -364,43 +363,8 @@ def remove_stale(out_dir, keep, case_files):
             shutil.rmtree(path)
 
 
-def compare_trees(a, b):
-    """Lists differences between two fixture directories."""
-    problems = []
-    cmp = filecmp.dircmp(a, b)
-
-    def walk(d, rel):
-        for name in d.left_only:
-            problems.append("only in %s: %s" % (a, os.path.join(rel, name)))
-        for name in d.right_only:
-            problems.append("only in %s: %s" % (b, os.path.join(rel, name)))
-        for name in d.common_files:
-            if not filecmp.cmp(os.path.join(d.left, name), os.path.join(d.right, name), shallow=False):
-                problems.append("differs: %s" % os.path.join(rel, name))
-        for name, sub in sorted(d.subdirs.items()):
-            walk(sub, os.path.join(rel, name))
-
-    walk(cmp, "")
-    return problems
-
-
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out_dir", nargs="?", default=DEFAULT_OUT, help="output directory (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="regenerate into a temporary directory and compare with OUT_DIR")
-    args = parser.parse_args(argv)
-    if args.check:
-        with tempfile.TemporaryDirectory() as tmp:
-            generate(tmp)
-            problems = compare_trees(args.out_dir, tmp)
-        for p in problems:
-            print(p, file=sys.stderr)
-        print("%s: %s" % (args.out_dir, "up to date" if not problems else "%d differences" % len(problems)))
-        return 1 if problems else 0
-    n = generate(args.out_dir)
-    print("wrote %d cases to %s" % (n, args.out_dir))
-    return 0
+    return fixture_cli.main(generate, DEFAULT_OUT, __doc__.split("\n\n")[0], argv)
 
 
 if __name__ == "__main__":

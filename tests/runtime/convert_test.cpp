@@ -5,6 +5,8 @@
 #define BOOST_TEST_MODULE convert
 #include <boost/test/unit_test.hpp>
 
+#include "messages.hpp"
+
 #include <axle/convert.hpp>
 #include <axle/mapping.hpp>
 #include <axle/view.hpp>
@@ -22,6 +24,9 @@ using namespace axle;
 using namespace axle::axes;
 
 namespace {
+
+using axle::testing::check_message;
+using axle::testing::check_message_contains;
 
 struct gate : axis<"gate", axis_kind::block> {};
 struct batch : axis<"B", axis_kind::batch> {};
@@ -182,24 +187,6 @@ void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, u
   }
 }
 
-template <class E, class F>
-void check_message(F&& f, const std::string& message) {
-  try {
-    f();
-    BOOST_ERROR("no exception; expected: " << message);
-  } catch (const E& e) {
-    BOOST_TEST(std::string(e.what()) == message);
-  }
-}
-template <class E, class F>
-void check_message_contains(F&& f, const std::string& part) {
-  try {
-    f();
-    BOOST_ERROR("no exception; expected one containing: " << part);
-  } catch (const E& e) {
-    BOOST_TEST(std::string(e.what()).find(part) != std::string::npos, "message: " << e.what());
-  }
-}
 
 }  // namespace
 

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE view
 #include <boost/test/unit_test.hpp>
 
+#include "messages.hpp"
+
 #include <axle/adapt.hpp>
 #include <axle/convert.hpp>
 #include <axle/view.hpp>
@@ -21,6 +23,9 @@ using namespace axle::axes;
 
 namespace {
 
+using axle::testing::check_message;
+using axle::testing::check_message_contains;
+
 struct gate : axis<"gate", axis_kind::block> {};
 
 using oihw = layout<O, I, H, W>;
@@ -37,27 +42,6 @@ std::vector<int> iota_vector(std::size_t n) {
   return v;
 }
 
-/// Checks that `f` throws E whose message is exactly `message`.
-template <class E, class F>
-void check_message(F&& f, const std::string& message) {
-  try {
-    f();
-    BOOST_ERROR("no exception; expected: " << message);
-  } catch (const E& e) {
-    BOOST_TEST(std::string(e.what()) == message);
-  }
-}
-
-/// Checks that `f` throws E whose message contains `part`.
-template <class E, class F>
-void check_message_contains(F&& f, const std::string& part) {
-  try {
-    f();
-    BOOST_ERROR("no exception; expected one containing: " << part);
-  } catch (const E& e) {
-    BOOST_TEST(std::string(e.what()).find(part) != std::string::npos, "message: " << e.what());
-  }
-}
 
 }  // namespace
 

@@ -176,36 +176,51 @@ constexpr auto inner_product(const T* a, const T* b, index_t n) {
   return acc;
 }
 
-// y[n,(g,og),p] = sum_{ig,k} x_pad[n,(g,ig), p*s + k*d] * w[(g,og), ig, k]
-template <class T>
-constexpr void conv_forward(const T* x, const T* w, T* y, const conv_geometry& geometry) {
+namespace detail {
+
+// y[n,(g,og),o] = sum_{ig,k} x[n,(g,ig), source(o, k)] * w[(g,og), ig, k]: the correlation both
+// conv_forward and conv_transpose_direct are. `source` maps an output position and a kernel offset
+// to the input position they read, returning false where the input is zero (padding, or a zero
+// inserted between samples).
+template <class T, class Source>
+constexpr void correlate(const T* x, const T* w, T* y, const conv_geometry& g, const extents3& out, Source source) {
   using A = accum_t<T>;
-  validate(geometry, op_kind::forward);
-  const conv_geometry g = detail::normalized(geometry);
-  const extents3 out = output_extents(g, op_kind::forward);
   const index_t ci = g.in_channels, co = g.out_channels;
   const index_t ipg = ci / g.groups, opg = co / g.groups;  // channels per group
-  const index_t vin = detail::volume(g.in), vk = detail::volume(g.kernel), vout = detail::volume(out);
+  const index_t vin = volume(g.in), vk = volume(g.kernel), vout = volume(out);
   for (index_t n = 0; n < g.batch; ++n)
     for (index_t oc = 0; oc < co; ++oc) {
       const index_t grp = oc / opg;
-      detail::for_each_index(out, [&](const extents3& p) {
+      for_each_index(out, [&](const extents3& o) {
         A acc{};
         for (index_t ig = 0; ig < ipg; ++ig) {
           const T* xc = x + (n * ci + grp * ipg + ig) * vin;
           const T* wc = w + (oc * ipg + ig) * vk;
-          detail::for_each_index(g.kernel, [&](const extents3& k) {
+          for_each_index(g.kernel, [&](const extents3& k) {
             extents3 q{};
-            for (int a = 0; a < max_spatial; ++a) {
-              q[a] = p[a] * g.stride[a] - g.pad_lo[a] + k[a] * g.dilation[a];
-              if (q[a] < 0 || q[a] >= g.in[a]) return;  // zero padding
-            }
-            acc += static_cast<A>(xc[detail::flat(g.in, q)]) * static_cast<A>(wc[detail::flat(g.kernel, k)]);
+            if (!source(o, k, q)) return;
+            acc += static_cast<A>(xc[flat(g.in, q)]) * static_cast<A>(wc[flat(g.kernel, k)]);
           });
         }
-        y[(n * co + oc) * vout + detail::flat(out, p)] = static_cast<T>(acc);
+        y[(n * co + oc) * vout + flat(out, o)] = static_cast<T>(acc);
       });
     }
+}
+
+}  // namespace detail
+
+// y[n,(g,og),p] = sum_{ig,k} x_pad[n,(g,ig), p*s + k*d] * w[(g,og), ig, k]
+template <class T>
+constexpr void conv_forward(const T* x, const T* w, T* y, const conv_geometry& geometry) {
+  validate(geometry, op_kind::forward);
+  const conv_geometry g = detail::normalized(geometry);
+  detail::correlate(x, w, y, g, output_extents(g, op_kind::forward), [&](const extents3& p, const extents3& k, extents3& q) {
+    for (int a = 0; a < max_spatial; ++a) {
+      q[a] = p[a] * g.stride[a] - g.pad_lo[a] + k[a] * g.dilation[a];
+      if (q[a] < 0 || q[a] >= g.in[a]) return false;  // zero padding
+    }
+    return true;
+  });
 }
 
 // Scatter form: every x[n,(g,ig),p] * w[(g,ig), og, k] lands on
@@ -245,39 +260,22 @@ constexpr void conv_transpose_adjoint(const T* x, const T* w, T* y, const conv_g
 // Correlation (stride 1, dilation d) of the virtual input u obtained from x by
 // inserting s-1 zeros between samples and padding d(k-1)-lo before and
 // d(k-1)-hi+output_padding after (negative amounts crop), with w used as is.
+// Written as a correlation, independently of the scatter above, so that each checks the other.
 template <class T>
 constexpr void conv_transpose_direct(const T* x, const T* w, T* y, const conv_geometry& geometry) {
-  using A = accum_t<T>;
   validate(geometry, op_kind::transpose_direct);
   const conv_geometry g = detail::normalized(geometry);
-  const extents3 out = output_extents(g, op_kind::transpose_direct);
-  const index_t ci = g.in_channels, co = g.out_channels;
-  const index_t ipg = ci / g.groups, opg = co / g.groups;
-  const index_t vin = detail::volume(g.in), vk = detail::volume(g.kernel), vout = detail::volume(out);
   extents3 before{};  // low-side padding of u
   for (int a = 0; a < max_spatial; ++a) before[a] = g.dilation[a] * (g.kernel[a] - 1) - g.pad_lo[a];
-  for (index_t n = 0; n < g.batch; ++n)
-    for (index_t oc = 0; oc < co; ++oc) {
-      const index_t grp = oc / opg;
-      detail::for_each_index(out, [&](const extents3& o) {
-        A acc{};
-        for (index_t ig = 0; ig < ipg; ++ig) {
-          const T* xc = x + (n * ci + grp * ipg + ig) * vin;
-          const T* wc = w + (oc * ipg + ig) * vk;
-          detail::for_each_index(g.kernel, [&](const extents3& k) {
-            extents3 q{};
-            for (int a = 0; a < max_spatial; ++a) {
-              const index_t t = o[a] + k[a] * g.dilation[a] - before[a];  // index into the zero-dilated x
-              if (t < 0 || t % g.stride[a] != 0) return;                 // padding or an inserted zero
-              q[a] = t / g.stride[a];
-              if (q[a] >= g.in[a]) return;                                // high-side padding
-            }
-            acc += static_cast<A>(xc[detail::flat(g.in, q)]) * static_cast<A>(wc[detail::flat(g.kernel, k)]);
-          });
-        }
-        y[(n * co + oc) * vout + detail::flat(out, o)] = static_cast<T>(acc);
-      });
+  detail::correlate(x, w, y, g, output_extents(g, op_kind::transpose_direct), [&](const extents3& o, const extents3& k, extents3& q) {
+    for (int a = 0; a < max_spatial; ++a) {
+      const index_t t = o[a] + k[a] * g.dilation[a] - before[a];  // index into the zero-dilated x
+      if (t < 0 || t % g.stride[a] != 0) return false;           // padding or an inserted zero
+      q[a] = t / g.stride[a];
+      if (q[a] >= g.in[a]) return false;                          // high-side padding
     }
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------------------
