@@ -174,12 +174,24 @@ struct entry_traits<merged<As...>> {
   using atoms = type_list<As...>;
 };
 
+template <class E>
+inline constexpr bool is_merged_v = false;
+template <class... As>
+inline constexpr bool is_merged_v<merged<As...>> = true;
+
+template <bool Flat, class... Es>
+struct flat_atoms_of {
+  using type = concat_t<typename entry_traits<Es>::atoms...>;
+};
+template <class... Es>
+struct flat_atoms_of<true, Es...> {  // the common case: every entry is one atom, nothing to flatten
+  using type = type_list<Es...>;
+};
+
 template <class L>
 struct flat_atoms;
 template <class... Es>
-struct flat_atoms<layout<Es...>> {
-  using type = concat_t<typename entry_traits<Es>::atoms...>;
-};
+struct flat_atoms<layout<Es...>> : flat_atoms_of<!(is_merged_v<Es> || ...), Es...> {};
 /// The atom types of a layout, in storage order.
 template <class L>
 using flat_atoms_t = typename flat_atoms<L>::type;
@@ -316,12 +328,14 @@ using rewrap_t = typename rewrap<To, L>::type;
 template <class... Entries>
 struct layout {
   static constexpr std::size_t rank = sizeof...(Entries);
-
-  template <class... Others>
-  friend constexpr bool operator==(layout, layout<Others...>) noexcept {
-    return std::is_same_v<layout, layout<Others...>>;
-  }
 };
+
+/// Layouts compare as types: `layout<O, I>{} == layout<O, I>{}`. (A namespace-scope template
+/// rather than a hidden friend: a friend would be instantiated with every layout type.)
+template <class... As, class... Bs>
+constexpr bool operator==(layout<As...>, layout<Bs...>) noexcept {
+  return std::is_same_v<layout<As...>, layout<Bs...>>;
+}
 
 template <class T>
 inline constexpr bool is_layout_v = false;

@@ -533,6 +533,7 @@ struct plan_desc {
   const layout_desc* from = nullptr;  // the inputs of derive(), which must outlive the plan
   const layout_desc* to = nullptr;
   int to_offset = 0;  // added to the universe indices of `to`'s atoms
+  bool simple = false;  // every dimension of both layouts is one whole axis, possibly flipped
   error_info error{};
   // Refined atoms in source storage order, and the source entry each comes from.
   atom src[max_atoms]{};
@@ -629,8 +630,16 @@ constexpr error_info refine(const layout_desc& l, const layout_desc& other, bool
     }
   }
   bool parts = false;
-  for (int i = 0; i < from.natoms; ++i) parts = parts || is_part(from.atoms[i]);
-  for (int i = 0; i < to.natoms; ++i) parts = parts || is_part(to.atoms[i]);
+  bool simple = from.natoms == from.nentries && to.natoms == to.nentries;
+  for (int i = 0; i < from.natoms; ++i) {
+    parts = parts || is_part(from.atoms[i]);
+    simple = simple && is_whole(from.atoms[i]);
+  }
+  for (int i = 0; i < to.natoms; ++i) {
+    parts = parts || is_part(to.atoms[i]);
+    simple = simple && is_whole(to.atoms[i]);
+  }
+  p.simple = simple;
   if (parts) {
     if ((p.error = refine(from, to, true, p.src, p.src_entry, p.nsrc))) return p;
     if ((p.error = refine(to, from, false, p.dst, p.dst_entry, p.ndst))) return p;
@@ -843,8 +852,65 @@ struct plan_structure {
 /// `with_orders` false: a permutation whose orders are exactly the entries of the source and the
 /// target layouts gets its flags but not its atom lists, which the type layer takes from the
 /// layout types themselves (it is the common case, and copying the atoms is most of the work).
+/// The flips of a plan, by axis, listed by label (ties in target order).
+constexpr void add_flips(steps_desc& s, const plan_desc& p) noexcept {
+  int order[max_atoms]{};
+  int n = 0;
+  for (int k = 0; k < p.ndst; ++k) {
+    if (!p.flip[k]) continue;
+    bool dup = false;
+    for (int q = 0; q < n; ++q) dup = dup || p.dst[order[q]].axis == p.dst[k].axis;
+    if (dup) continue;
+    int m = n++;
+    for (; m > 0 && p.dst[order[m - 1]].name() > p.dst[k].name(); --m) order[m] = order[m - 1];
+    order[m] = k;
+  }
+  if (n == 0) return;
+  step_desc& st = s.push(step_kind::flip);
+  for (int q = 0; q < n; ++q) s.add(axis_atom(p.dst[order[q]]));
+  st.a_count = n;
+  st.b_begin = s.npool;
+}
+
+/// The normal form of a plan between two simple layouts (p.simple): one permutation of whole
+/// axes and the flips; nothing is split, merged, reordered, dropped or inserted.
+constexpr void simple_normal_form(steps_desc& s, const plan_desc& p, bool with_orders) noexcept {
+  int moved = 0;
+  int first = -1, second = -1;
+  for (int k = 0; k < p.ndst; ++k) {
+    if (p.src_of_dst[k] == k) continue;
+    ++moved;
+    (first < 0 ? first : second) = k;
+  }
+  if (moved == 2 && p.src_of_dst[first] == second) {
+    step_desc& st = s.push(step_kind::swap);
+    s.add(p.src[p.src_of_dst[first]]);
+    s.add(p.src[p.src_of_dst[second]]);
+    st.a_count = 2;
+    st.b_begin = s.npool;
+  } else if (moved > 0) {
+    step_desc& st = s.push(step_kind::permute);
+    s.order_is_source = true;
+    s.order_is_target = true;
+    if (with_orders) {
+      for (int i = 0; i < p.nsrc; ++i) s.add(p.src[i]);
+      st.a_count = p.nsrc;
+      st.b_begin = s.npool;
+      for (int k = 0; k < p.ndst; ++k) s.add(p.src[p.src_of_dst[k]]);
+      st.b_count = p.ndst;
+    } else {
+      st.b_begin = s.npool;
+    }
+  }
+  add_flips(s, p);
+}
+
 [[nodiscard]] constexpr steps_desc normal_form(const plan_desc& p, bool with_orders = true) noexcept {
   steps_desc s;
+  if (p.simple) {
+    simple_normal_form(s, p, with_orders);
+    return s;
+  }
   const plan_structure x = structure_of(p);
   auto add_entry = [&](const layout_desc& l, int e, int offset) {
     for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
@@ -921,26 +987,7 @@ struct plan_structure {
       }
     }
   }
-  // Flips, by axis, listed by label (ties in target order).
-  {
-    int order[max_atoms]{};
-    int n = 0;
-    for (int k = 0; k < p.ndst; ++k) {
-      if (!p.flip[k]) continue;
-      bool dup = false;
-      for (int q = 0; q < n; ++q) dup = dup || p.dst[order[q]].axis == p.dst[k].axis;
-      if (dup) continue;
-      int m = n++;
-      for (; m > 0 && p.dst[order[m - 1]].name() > p.dst[k].name(); --m) order[m] = order[m - 1];
-      order[m] = k;
-    }
-    if (n > 0) {
-      step_desc& st = s.push(step_kind::flip);
-      for (int q = 0; q < n; ++q) s.add(axis_atom(p.dst[order[q]]));
-      st.a_count = n;
-      st.b_begin = s.npool;
-    }
-  }
+  add_flips(s, p);
   // Block reorders, listed by axis label (ties in target order).
   {
     int order[max_atoms]{};

@@ -39,12 +39,13 @@ struct reorder {};
 template <class... Steps>
 struct plan {
   static constexpr std::size_t size = sizeof...(Steps);
-
-  template <class... Others>
-  friend constexpr bool operator==(plan, plan<Others...>) noexcept {
-    return std::is_same_v<plan, plan<Others...>>;
-  }
 };
+
+/// Plans compare as types (a namespace-scope template: see layout's operator==).
+template <class... As, class... Bs>
+constexpr bool operator==(plan<As...>, plan<Bs...>) noexcept {
+  return std::is_same_v<plan<As...>, plan<Bs...>>;
+}
 
 template <class T>
 inline constexpr bool is_plan_v = false;
@@ -211,13 +212,24 @@ struct make_step<step_kind::reorder, type_list<X>, type_list<Y>> {
 
 /// The a-list of a permutation is the source layout's own entry list when nothing was split:
 /// it is taken whole instead of atom by atom (and likewise the b-list and the target).
+/// The entries of a step's list: the layout's own (Whole), or built from the pool. Only the one
+/// chosen is instantiated.
+template <bool Whole, class L, class U, class H, int Begin, int Count>
+struct list_of {
+  using type = typename entries_of<L>::type;
+};
+template <class L, class U, class H, int Begin, int Count>
+struct list_of<false, L, U, H, Begin, Count> {
+  using type = entry_list_t<U, H, Begin, Count>;
+};
+
 template <class U, class H, class From, class To, std::size_t S, step_kind Kind = H::value.steps[S].kind,
           bool A_is_from = Kind == step_kind::permute && H::value.order_is_source,
           bool B_is_to = Kind == step_kind::permute && H::value.order_is_target>
 struct step_type {
   static constexpr step_desc st = H::value.steps[S];
-  using A = std::conditional_t<A_is_from, typename entries_of<From>::type, entry_list_t<U, H, st.a_begin, st.a_count>>;
-  using B = std::conditional_t<B_is_to, typename entries_of<To>::type, entry_list_t<U, H, st.b_begin, st.b_count>>;
+  using A = typename list_of<A_is_from, From, U, H, st.a_begin, st.a_count>::type;
+  using B = typename list_of<B_is_to, To, U, H, st.b_begin, st.b_count>::type;
   using type = typename make_step<Kind, A, B>::type;
 };
 template <class U, class H, class From, class To, std::size_t S, step_kind Kind>
