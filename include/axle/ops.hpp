@@ -44,7 +44,7 @@ namespace axle {
 /// What kind of operator a descriptor describes.
 enum class family : unsigned char { conv, conv_transpose, depthwise_conv, dense, lstm, attention };
 
-/// What the stored kernel means (see the design notes, "Canonical kernel").
+/// What the stored kernel means (docs/model.md, "The canonical kernel").
 enum class semantics : unsigned char {
   forward,  // a forward correlation (and every non-convolution op)
   adjoint,  // transposed conv: the gradient of the conv that uses the same stored tensor

@@ -1,4 +1,4 @@
-// Numerical conformance against ONNX's own node test vectors (issue 3, item 5).
+// Numerical conformance against ONNX's own node test vectors.
 //
 // For every case of tests/conformance/fixtures/onnx (the Conv and ConvTranspose node tests of
 // ONNX 1.12): read x, W (and B), and the node's attributes (auto_pad, dilations, group,

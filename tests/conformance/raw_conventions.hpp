@@ -31,8 +31,7 @@
 // channel order is written "(g o)": channel c belongs to group c / O), m = depthwise channel
 // multiplier (it plays the role of o), "1" = a dimension of extent 1.
 //
-// Every row cites where the facts come from: the framework's own source or documentation, as
-// collected in the research notes (/tmp/axle-research/conventions.md, cited by section) —
+// Every row cites where the facts come from: the framework's own source or documentation —
 // never axle's catalogue. A row with an empty `storage` is NOT CHECKABLE; its `note` says why.
 #pragma once
 
@@ -76,123 +75,120 @@ inline constexpr computation dilated = computation::dilated_correlation;
 inline constexpr std::string_view torch_conv_src =
     "pytorch/pytorch torch/nn/modules/conv.py (_ConvNd.__init__: weight (out_channels, in_channels // groups, "
     "*kernel_size); Conv1d/2d/3d docstrings: valid cross-correlation; groups: the output is the concatenation "
-    "of the groups' outputs) [research 1.1]";
+    "of the groups' outputs)";
 inline constexpr std::string_view torch_convt_src =
     "pytorch/pytorch torch/nn/modules/conv.py (_ConvNd.__init__ with transposed: weight (in_channels, "
     "out_channels // groups, *kernel_size); ConvTranspose docstrings: the gradient of Conv with respect to "
-    "its input) [research 1.1]";
+    "its input)";
 inline constexpr std::string_view tf_conv_src =
     "tensorflow/tensorflow tensorflow/python/ops/nn_ops.py (conv2d_v2 docstring: output[b, i, j, k] = sum "
     "input[b, s*i + di, s*j + dj, q] * filter[di, dj, q, k]; conv1d expands the filter to [1, W, I, O]; "
-    "conv3d filter [d, h, w, in, out] as taken by conv3d_backprop_input_v2) [research 1.2]";
+    "conv3d filter [d, h, w, in, out] as taken by conv3d_backprop_input_v2)";
 inline constexpr std::string_view tf_group_note =
     "groups are implicit (in_channels / filter in_channels); the group-major output order is the XLA/cuDNN "
-    "convention, the TF CPU kernel was not read (research 1.2): grouped checks confirm that assumption";
+    "convention, the TF CPU kernel was not read: grouped checks confirm that assumption";
 inline constexpr std::string_view tf_convt_src =
     "tensorflow/tensorflow tensorflow/python/ops/nn_ops.py (conv{1,2,3}d_transpose and conv_transpose via "
     "CONV_TRANSPOSE_OPS call conv{2,3}d_backprop_input(filter, out_backprop=input): the input gradient of the "
-    "conv whose filter is this tensor; filter [..., output_channels, in_channels]) [research 1.2]";
+    "conv whose filter is this tensor; filter [..., output_channels, in_channels])";
 inline constexpr std::string_view keras_conv_src =
     "keras-team/keras keras/src/layers/convolutional/base_conv.py (BaseConv.build: kernel_size + "
     "(input_channel // groups, filters), whatever data_format; groups: the output is the concatenation of "
-    "the groups' outputs); keras/src/backend/jax/nn.py (conv: lax.conv_general_dilated, feature_group_count) "
-    "[research 1.3]";
+    "the groups' outputs); keras/src/backend/jax/nn.py (conv: lax.conv_general_dilated, feature_group_count)";
 inline constexpr std::string_view keras_convt_src =
     "keras-team/keras keras/src/layers/convolutional/base_conv_transpose.py (BaseConvTranspose.build: "
     "kernel_size + (filters, input_channel)); keras/src/backend/jax/nn.py (conv_transpose: "
     "lax.conv_transpose(transpose_kernel=True), the gradient of the forward conv with this kernel; the "
-    "torch backend permutes it to (in, out, k...) for F.conv_transpose, no flip) [research 1.3]";
+    "torch backend permutes it to (in, out, k...) for F.conv_transpose, no flip)";
 inline constexpr std::string_view keras_dw_src =
     "keras-team/keras keras/src/layers/convolutional/base_depthwise_conv.py (kernel_size + (input_channel, "
     "depth_multiplier)); keras/src/backend/jax/nn.py (depthwise_conv: reshaped to (k..., 1, C*M) with "
-    "feature_group_count = C, output channel c*M + m) [research 1.3]";
+    "feature_group_count = C, output channel c*M + m)";
 inline constexpr std::string_view jax_conv_src =
     "jax-ml/jax jax/_src/lax/convolution.py (conv_general_dilated with dimension_numbers=None: rhs (O, I, "
     "spatial); feature_group_count: groups outer on the rhs out-features, '[m, g*j] x [j, g*k] -> [m, g*k]'; "
-    "window_reversal all False) [research 1.4]";
+    "window_reversal all False)";
 inline constexpr std::string_view jax_convt_src =
     "jax-ml/jax jax/_src/lax/convolution.py (conv_transpose: default dimension_numbers NHC/HIO, NHWC/HWIO, "
     "NHWDC/HWDIO, the rhs I label is the transposed op's input; transpose_kernel=False: conv_general_dilated "
-    "of the lhs dilated by the strides with the rhs as is) [research 1.4]";
+    "of the lhs dilated by the strides with the rhs as is)";
 inline constexpr std::string_view jax_convt_tk_src =
     "jax-ml/jax jax/_src/lax/convolution.py (conv_transpose(transpose_kernel=True): the rhs is the forward "
-    "conv's HWIO kernel, the docstring says it matches gradient-derived ops such as Keras Conv2DTranspose) "
-    "[research 1.4]";
+    "conv's HWIO kernel, the docstring says it matches gradient-derived ops such as Keras Conv2DTranspose)";
 inline constexpr std::string_view flax_conv_src =
     "google/flax flax/linen/linear.py (_Conv.__call__: kernel_size + (in_features // feature_group_count, "
-    "features), lax.conv_general_dilated) [research 1.5]";
+    "features), lax.conv_general_dilated)";
 inline constexpr std::string_view flax_convt_src =
     "google/flax flax/linen/linear.py (ConvTranspose.__call__: kernel_size + (in_features, features), "
-    "lax.conv_transpose(transpose_kernel=False)) [research 1.5, 1.4]";
+    "lax.conv_transpose(transpose_kernel=False))";
 inline constexpr std::string_view flax_convt_tk_src =
     "google/flax flax/linen/linear.py (ConvTranspose.__call__ with transpose_kernel=True: kernel_size + "
-    "(features, in_features), lax.conv_transpose(transpose_kernel=True) = the gradient of the forward conv) "
-    "[research 1.5, 1.4]";
+    "(features, in_features), lax.conv_transpose(transpose_kernel=True) = the gradient of the forward conv)";
 inline constexpr std::string_view equinox_conv_src =
     "patrick-kidger/equinox equinox/nn/_conv.py (Conv.__init__/__call__: weight (out_channels, in_channels // "
-    "groups, *kernel_size), lax.conv_general_dilated(feature_group_count=groups)) [research 1.6]";
+    "groups, *kernel_size), lax.conv_general_dilated(feature_group_count=groups))";
 inline constexpr std::string_view equinox_convt_src =
     "patrick-kidger/equinox equinox/nn/_conv.py (ConvTranspose.__init__/__call__: weight (out_channels, "
     "in_channels // groups, *kernel_size), lax.conv_general_dilated(lhs_dilation=stride, "
-    "feature_group_count=groups) with the weight as is) [research 1.6]";
+    "feature_group_count=groups) with the weight as is)";
 inline constexpr std::string_view haiku_conv_src =
     "google-deepmind/dm-haiku haiku/_src/conv.py (ConvND.__call__: w kernel_shape + (input_channels // "
-    "feature_group_count, output_channels), lax.conv_general_dilated) [research 1.7]";
+    "feature_group_count, output_channels), lax.conv_general_dilated)";
 inline constexpr std::string_view haiku_convt_src =
     "google-deepmind/dm-haiku haiku/_src/conv.py (ConvNDTranspose.__call__: w kernel_shape + "
     "(output_channels, input_channels), to_dimension_numbers(transpose=True); lax.conv_transpose without "
-    "transpose_kernel: the stride-dilated input correlated with w as is) [research 1.7]";
+    "transpose_kernel: the stride-dilated input correlated with w as is)";
 inline constexpr std::string_view onnx_conv_src =
     "onnx/onnx onnx/defs/nn/defs.cc (Conv: W (M x C/group x kH x kW)); onnx/reference/ops/op_conv.py (im2col "
-    "patches times W.reshape(M, -1), groups sliced W[g*M/G:(g+1)*M/G]) [research 1.8]";
+    "patches times W.reshape(M, -1), groups sliced W[g*M/G:(g+1)*M/G])";
 inline constexpr std::string_view onnx_convt_src =
     "onnx/onnx onnx/defs/nn/defs.cc (ConvTranspose: W (C x M/group x kH x kW), output channels "
     "W.shape[1]*group); onnx/reference/ops/op_conv_transpose.py (W^T x scattered by col2im at "
-    "in*s - pad + k*d) [research 1.8]";
+    "in*s - pad + k*d)";
 inline constexpr std::string_view coreml_conv_src =
     "apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/conv.py (conv: weight [C_out, "
-    "C_in/groups, *K]); frontend/torch/ops.py passes PyTorch conv weights unchanged [research 1.10]";
+    "C_in/groups, *K]); frontend/torch/ops.py passes PyTorch conv weights unchanged";
 inline constexpr std::string_view coreml_convt_src =
     "apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/conv.py (conv_transpose docstring: "
     "weight [C_in, C_out/groups, *K], 'can also be used to compute the gradient of conv'; type_inference: "
-    "C_out = weight.shape[1] * groups) [research 1.10]";
+    "C_out = weight.shape[1] * groups)";
 inline constexpr std::string_view mlx_conv_src =
     "ml-explore/mlx mlx/ops.cpp (conv1d/2d/3d, conv_general(flip=false): weight [C_out, *kernel, "
-    "C_in/groups]; groups only for 1-D and 2-D) [research 1.11]";
+    "C_in/groups]; groups only for 1-D and 2-D)";
 inline constexpr std::string_view mlx_convt_src =
     "ml-explore/mlx mlx/ops.cpp (conv_transpose_general: conv_general(weight [C_out, *kernel, C_in/groups], "
     "flip=true, input_dilation=stride, padding k_eff-1-p): a true convolution of the stride-dilated input, "
-    "which is the scatter y[p*s - pad + k*d] += x[p] w[k]) [research 1.11]";
+    "which is the scatter y[p*s - pad + k*d] += x[p] w[k])";
 inline constexpr std::string_view onednn_conv_src =
     "uxlfoundation/oneDNN doc/primitives/convolution.md (cross-correlation; weights [G,] OC, IC, spatial); "
     "include/oneapi/dnnl/dnnl_types.h (format tags: letters in memory order, upper case = the outer part of a "
-    "blocked dim, '16i' = an inner block of 16; e.g. OIhw4i16o4i = ABcd4b16a4b) [research 1.12]";
+    "blocked dim, '16i' = an inner block of 16; e.g. OIhw4i16o4i = ABcd4b16a4b)";
 inline constexpr std::string_view onednn_deconv_src =
     "uxlfoundation/oneDNN src/cpu/ref_deconvolution.hpp, src/cpu/x64/jit_brgemm_deconv.cpp "
     "(deconvolution = convolution backward_data with OC and IC swapped: OC = the deconvolution's output "
-    "channels; read in copies); include/oneapi/dnnl/dnnl_types.h (format tags) [research 1.12]";
+    "channels; read in copies); include/oneapi/dnnl/dnnl_types.h (format tags)";
 inline constexpr std::string_view openvino_conv_src =
     "openvinotoolkit/openvino docs/ops/convolution/Convolution_1.md, GroupConvolution_1.md (filters [C_OUT, "
-    "C_IN, Z, Y, X]; grouped [GROUPS, C_OUT, C_IN, Z, Y, X]) [research 1.13]";
+    "C_IN, Z, Y, X]; grouped [GROUPS, C_OUT, C_IN, Z, Y, X])";
 inline constexpr std::string_view openvino_convt_src =
     "openvinotoolkit/openvino docs/ops/convolution/ConvolutionBackpropData_1.md (filters IOZYX [C_IN, C_OUT, "
     "Z, Y, X]), GroupConvolutionBackpropData-1 ([GROUPS, C_IN, C_OUT, ...]); reference "
-    "convolution_backprop_data.hpp: the data gradient of Convolution [research 1.13]";
+    "convolution_backprop_data.hpp: the data gradient of Convolution";
 inline constexpr std::string_view tensorrt_conv_src =
     "onnx/onnx-tensorrt builtin_op_importers.cpp (Conv: ONNX W passed unchanged to addConvolutionNd, "
-    "'Weights order is KCRS') [research 1.14]";
+    "'Weights order is KCRS')";
 inline constexpr std::string_view tensorrt_convt_src =
     "onnx/onnx-tensorrt builtin_op_importers.cpp (ConvTranspose: 'Kernel weights have layout [C, M/group, k1, "
-    "k2, (k3)]' passed unchanged to addDeconvolutionNd) [research 1.14]";
+    "k2, (k3)]' passed unchanged to addDeconvolutionNd)";
 inline constexpr std::string_view caffe_src =
     "BVLC/caffe src/caffe/layers/base_conv_layer.cpp (LayerSetUp: weight [conv_out_channels, "
     "conv_in_channels / group, k...], reversed for Deconvolution); deconv_layer.cpp (Forward_cpu = "
-    "backward_cpu_gemm, the conv input gradient) [research 1.16]";
+    "backward_cpu_gemm, the conv input gradient)";
 inline constexpr std::string_view tinygrad_src =
     "tinygrad/tinygrad tinygrad/tensor.py (Tensor.conv2d: weight (cout, cin/groups, *k), correlation; "
-    "Tensor.conv_transpose2d: weight (cin, cout/groups, *k), PyTorch's conv_transpose) [research 1.17]";
+    "Tensor.conv_transpose2d: weight (cin, cout/groups, *k), PyTorch's conv_transpose)";
 inline constexpr std::string_view ggml_src =
-    "ggml-org/ggml include/ggml.h, src/ggml.c, src/ggml-cpu/ops.cpp (ne lists are fastest first) [research 1.15]";
+    "ggml-org/ggml include/ggml.h, src/ggml.c, src/ggml-cpu/ops.cpp (ne lists are fastest first)";
 }  // namespace raw_detail
 
 // The table. One row per catalogue name of the conv, conv_transpose and depthwise_conv families.
@@ -204,7 +200,7 @@ inline constexpr raw_convention raw_conventions[] = {
     {"tf.conv1d", "filters [filter_width, in_channels, out_channels]", "k... i (g o)", raw_detail::corr, raw_detail::tf_conv_src, raw_detail::tf_group_note},
     {"tf.conv2d", "filter [filter_height, filter_width, in_channels, out_channels]", "k... i (g o)", raw_detail::corr, raw_detail::tf_conv_src, raw_detail::tf_group_note},
     {"tf.conv3d", "filter [filter_depth, filter_height, filter_width, in_channels, out_channels]", "k... i (g o)", raw_detail::corr, raw_detail::tf_conv_src,
-     "the research lists implicit groups for all ranks; the catalogue has no groups for tf.conv3d, so grouped fixtures are skipped"},
+     "tf.nn.conv*d may take implicit groups at every rank, but the 3-D source was not read: the catalogue has no groups for tf.conv3d, so grouped fixtures are skipped"},
     {"keras.conv1d", "kernel kernel_size + (input_channels // groups, filters)", "k... i (g o)", raw_detail::corr, raw_detail::keras_conv_src},
     {"keras.conv2d", "kernel kernel_size + (input_channels // groups, filters)", "k... i (g o)", raw_detail::corr, raw_detail::keras_conv_src},
     {"keras.conv3d", "kernel kernel_size + (input_channels // groups, filters)", "k... i (g o)", raw_detail::corr, raw_detail::keras_conv_src},
@@ -220,9 +216,9 @@ inline constexpr raw_convention raw_conventions[] = {
     {"tflite.conv_2d", "filter [output_depth, filter_height, filter_width, filter_input_depth]; group = out_channel / filters_per_group",
      "(g o) k... i", raw_detail::corr,
      "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/conv.h (Conv: filter_data + out_channel * filter_channel_stride, "
-     "group = out_channel / filters_per_group, input read at out*stride - pad + k*dilation) [research 1.9]"},
+     "group = out_channel / filters_per_group, input read at out*stride - pad + k*dilation)"},
     {"tflite.conv_3d", "filter (filter_depth, filter_height, filter_width, in_channel, out_channel)", "k... i o", raw_detail::corr,
-     "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/conv3d.h (Conv3D: filter read at (fd, fy, fx, ic, oc)) [research 1.9]"},
+     "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/conv3d.h (Conv3D: filter read at (fd, fy, fx, ic, oc))"},
     {"coreml.conv", "weight [C_out, C_in/groups, *K]", "(g o) i k...", raw_detail::corr, raw_detail::coreml_conv_src,
      "the MIL doc does not name the orientation; correlation by the torch frontend passing PyTorch weights unchanged"},
     {"mlx.conv1d", "weight [C_out, kW, C_in/groups]", "(g o) k... i", raw_detail::corr, raw_detail::mlx_conv_src},
@@ -253,10 +249,10 @@ inline constexpr raw_convention raw_conventions[] = {
     {"caffe.convolution", "weight (num_output, channels / group, kernel_h, kernel_w)", "(g o) i kh kw", raw_detail::corr, raw_detail::caffe_src},
     {"tinygrad.conv2d", "weight (cout, cin / groups, *kernel)", "(g o) i k...", raw_detail::corr, raw_detail::tinygrad_src},
     {"cudnn.kcrs", "filter K, C, R, S (output maps, input maps, height, width) with CUDNN_CROSS_CORRELATION", "o i kh kw", raw_detail::corr,
-     "cudnn.h (cudnnSetFilter4dDescriptor(k, c, h, w)); NVIDIA forum answer (cuDNN v1/v2): filters are K, C, H, W [research 1.18]",
+     "cudnn.h (cudnnSetFilter4dDescriptor(k, c, h, w)); NVIDIA forum answer (cuDNN v1/v2): filters are K, C, H, W",
      "forum-level source (the cuDNN guide was not read)"},
-    {"cudnn.krsc", "filter format CUDNN_TENSOR_NHWC", "", raw_detail::corr, "cudnn.h (cudnnTensorFormat_t) [research 1.18, 6]",
-     "NOT CHECKABLE: no primary source for the storage order of the NHWC filter format (the research marks KRSC = (K, R, S, C) "
+    {"cudnn.krsc", "filter format CUDNN_TENSOR_NHWC", "", raw_detail::corr, "cudnn.h (cudnnTensorFormat_t)",
+     "NOT CHECKABLE: no primary source for the storage order of the NHWC filter format (KRSC = (K, R, S, C) stays "
      "UNVERIFIED: the NVIDIA cuDNN guide is not in the stored material, only third-party code comments)"},
 
     // ---------------------------------------------------------------- transposed convolution
@@ -289,10 +285,10 @@ inline constexpr raw_convention raw_conventions[] = {
     {"tflite.transpose_conv", "filter [output_depth, filter_height, filter_width, input_depth]", "o k... i", raw_detail::scatter,
      "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/transpose_conv.h (TransposeConv: "
      "out[in*s - pad + f] += in * filter[oc, fy, fx, ic]); tensorflow/lite/kernels/transpose_conv.cc (the converter "
-     "transposes TF HWOI to OHWI) [research 1.9]"},
+     "transposes TF HWOI to OHWI)"},
     {"tflite.conv_3d_transpose", "filter (filter_depth, filter_height, filter_width, out_channel, in_channel)", "k... o i", raw_detail::scatter,
      "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/conv3d_transpose.h (Conv3DTranspose: scatter with the "
-     "filter read at (fd, fy, fx, oc, ic)) [research 1.9]"},
+     "filter read at (fd, fy, fx, oc, ic))"},
     {"coreml.conv_transpose", "weight [C_in, C_out/groups, *K]", "(g i) o k...", raw_detail::scatter, raw_detail::coreml_convt_src,
      "the input_spec inline comment says [C_out, C_in, ...]; the docstring and type_inference (C_out = weight.shape[1]*groups) are followed"},
     {"mlx.conv_transpose1d", "weight [C_out, kW, C_in/groups]", "(g o) k... i", raw_detail::scatter, raw_detail::mlx_convt_src},
@@ -335,14 +331,14 @@ inline constexpr raw_convention raw_conventions[] = {
     {"tf.depthwise_conv2d", "filter [filter_height, filter_width, in_channels, channel_multiplier]; output channel k*channel_multiplier + q",
      "k... g m", raw_detail::corr,
      "tensorflow/tensorflow tensorflow/python/ops/nn_ops.py (depthwise_conv2d_native docstring: output[b, i, j, k * "
-     "channel_multiplier + q] = sum input[b, s*i + di, s*j + dj, k] * filter[di, dj, k, q]) [research 1.2]"},
+     "channel_multiplier + q] = sum input[b, s*i + di, s*j + dj, k] * filter[di, dj, k, q])"},
     {"keras.depthwise_conv1d", "kernel kernel_size + (input_channels, depth_multiplier)", "k... g m", raw_detail::corr, raw_detail::keras_dw_src},
     {"keras.depthwise_conv2d", "kernel kernel_size + (input_channels, depth_multiplier)", "k... g m", raw_detail::corr, raw_detail::keras_dw_src},
     {"onnx.conv:depthwise", "W (C * multiplier x 1 x k...), group = C", "(g m) 1 k...", raw_detail::corr, raw_detail::onnx_conv_src},
     {"tflite.depthwise_conv_2d", "filter (1, filter_height, filter_width, output_depth), output channel = ic * depth_multiplier + m",
      "1 k... (g m)", raw_detail::corr,
      "tensorflow/tensorflow tensorflow/lite/kernels/internal/reference/depthwiseconv_float.h (DepthwiseConv: filter read at "
-     "(0, fy, fx, oc), oc = ic * depth_multiplier + m) [research 1.9]"},
+     "(0, fy, fx, oc), oc = ic * depth_multiplier + m)"},
     {"ggml.conv_2d_dw", "kernel ne [KW, KH, 1, C] (fastest first) = [C, 1, KH, KW]; src = dst*s + k*d - p", "g 1 kh kw", raw_detail::corr,
      raw_detail::ggml_src,
      "no channel multiplier: a multiplier-2 PyTorch fixture is checked restricted to multiplier 1 (its m = 0 outputs, which "

@@ -1,4 +1,4 @@
-// Numerical conformance of the catalogue against real PyTorch outputs (issue 3, item 4).
+// Numerical conformance of the catalogue against real PyTorch outputs.
 //
 // For every catalogue entry E of the conv, conv_transpose and depthwise_conv families and every
 // PyTorch fixture of the same family and rank (tests/conformance/fixtures/torch):

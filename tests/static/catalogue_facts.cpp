@@ -1,6 +1,6 @@
 // Facts about the catalogue's operators, stated as the compiler checks them. The laws over every
 // pair of entries are in catalogue_laws_*.cpp; this file pins down the conversions and relations
-// that users hit (design notes §1; /work/shared/conventions.md §8 and §9).
+// that users hit (docs/model.md; the conversion recipes and traps of docs/catalogue.md).
 #include <axle/catalogue.hpp>
 
 #include <type_traits>
@@ -90,7 +90,7 @@ static_assert(!is_adjoint_pair_v<tflite::conv_2d, tflite::transpose_conv>);
 // Different families or ranks are never pairs.
 static_assert(!is_adjoint_pair_v<torch::conv2d, torch::conv_transpose3d> && !is_adjoint_pair_v<torch::conv_transpose2d, torch::conv2d>);
 
-// --- Haiku vs Keras: equal shapes, opposite orientation (the silent failure of the design notes) --
+// --- Haiku vs Keras: equal shapes, opposite orientation (the silent failure docs/model.md describes) --
 static_assert(std::is_same_v<unflipped_t<haiku::conv2d_transpose::weight>, unflipped_t<keras::conv2d_transpose::weight>>);
 static_assert(std::is_same_v<op_plan_t<keras::conv2d_transpose, haiku::conv2d_transpose>, plan<flip<H, W>>>);
 static_assert(!same_semantics_v<keras::conv2d_transpose, haiku::conv2d_transpose>);

@@ -511,7 +511,7 @@ constexpr layout_result fail(error_info e) noexcept { return {layout_desc{}, e};
   return fail(make_error(error_code::axis_not_in_layout, 0));
 }
 
-/// Renames O ↔ I and toggles the orientation of every spatial axis (design notes, "Adjoint").
+/// Renames O ↔ I and toggles the orientation of every spatial axis (docs/model.md, "Adjoint and direct transposed convolutions").
 [[nodiscard]] constexpr layout_desc adjoint(layout_desc l, const atom& o, const atom& i) noexcept {
   for (int k = 0; k < l.natoms; ++k) {
     atom& a = l.atoms[k];
