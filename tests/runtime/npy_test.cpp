@@ -6,7 +6,8 @@
 // to override.
 //
 // Boost.Test, header-only variant (no library to link):
-//   g++ -std=c++20 -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -Iinclude tests/runtime/npy_test.cpp -o npy_test && ./npy_test
+//   g++ -std=c++20 -Wall -Wextra -Wpedantic -Werror -fsanitize=address,undefined -Iinclude tests/runtime/npy_test.cpp
+//   -o npy_test && ./npy_test
 #define BOOST_TEST_MODULE npy
 #include <boost/test/unit_test.hpp>
 
@@ -25,9 +26,9 @@
 #include <vector>
 
 #if defined(__linux__)
-#include <csignal>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <csignal>
 #endif
 
 namespace fs = std::filesystem;
@@ -37,151 +38,155 @@ namespace {
 
 fs::path data_dir() {
 #ifdef AXLE_NPY_TEST_DATA_DIR
-    return fs::path(AXLE_NPY_TEST_DATA_DIR);
+  return fs::path(AXLE_NPY_TEST_DATA_DIR);
 #else
-    return fs::path(__FILE__).parent_path() / "data" / "npy";
+  return fs::path(__FILE__).parent_path() / "data" / "npy";
 #endif
 }
 
-std::string data(const char* name) { return (data_dir() / name).string(); }
+std::string data(const char* name) {
+  return (data_dir() / name).string();
+}
 
 std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    BOOST_REQUIRE_MESSAGE(in, "cannot open " << p);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::ifstream in(p, std::ios::binary);
+  BOOST_REQUIRE_MESSAGE(in, "cannot open " << p);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 void spit(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    BOOST_REQUIRE(out);
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  BOOST_REQUIRE(out);
 }
 
 // A fresh directory, removed with its contents at scope exit.
 struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        static int counter = 0;
+  fs::path path;
+  scratch_dir() {
+    static int counter = 0;
 #if defined(__linux__)
-        const auto pid = static_cast<long>(::getpid());
+    const auto pid = static_cast<long>(::getpid());
 #else
-        const long pid = 0;
+    const long pid = 0;
 #endif
-        path = fs::temp_directory_path() /
-               ("axle-npy-test-" + std::to_string(pid) + "-" + std::to_string(++counter));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~scratch_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::vector<std::string> entries() const {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
+    path = fs::temp_directory_path() / ("axle-npy-test-" + std::to_string(pid) + "-" + std::to_string(++counter));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::vector<std::string> entries() const {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
 };
 
 // The message of the npy::error thrown by f (fails the test if none).
 template <class F>
 std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const npy::error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        BOOST_ERROR("expected npy::error, got another exception: " << e.what());
-        return {};
-    }
-    BOOST_ERROR("expected npy::error, nothing was thrown");
+  try {
+    f();
+  } catch (const npy::error& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    BOOST_ERROR("expected npy::error, got another exception: " << e.what());
     return {};
+  }
+  BOOST_ERROR("expected npy::error, nothing was thrown");
+  return {};
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
-#define CHECK_CONTAINS(s, part) BOOST_CHECK_MESSAGE(contains((s), (part)), "'" << (s) << "' does not contain '" << (part) << "'")
+#define CHECK_CONTAINS(s, part) \
+  BOOST_CHECK_MESSAGE(contains((s), (part)), "'" << (s) << "' does not contain '" << (part) << "'")
 
 // A .npy byte string with the given version and header text (padding not added).
 std::string make_npy(const std::string& dict, const std::string& payload = {}, unsigned major = 1) {
-    std::string out = "\x93NUMPY";
-    out += static_cast<char>(major);
-    out += '\0';
-    const std::size_t n = dict.size();
-    const std::size_t len_bytes = major == 1 ? 2 : 4;
-    for (std::size_t i = 0; i < len_bytes; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
-    return out + dict + payload;
+  std::string out = "\x93NUMPY";
+  out += static_cast<char>(major);
+  out += '\0';
+  const std::size_t n = dict.size();
+  const std::size_t len_bytes = major == 1 ? 2 : 4;
+  for (std::size_t i = 0; i < len_bytes; ++i) out += static_cast<char>((n >> (8 * i)) & 0xff);
+  return out + dict + payload;
 }
 
 npy::array read_bytes(const std::string& bytes, const std::string& name = "mem.npy") {
-    std::istringstream in(bytes);
-    return npy::read(in, name);
+  std::istringstream in(bytes);
+  return npy::read(in, name);
 }
 
 std::string read_error(const std::string& bytes, const std::string& name = "x.npy") {
-    return error_of([&] { (void)read_bytes(bytes, name); });
+  return error_of([&] { (void)read_bytes(bytes, name); });
 }
 
 std::string le_f32(std::initializer_list<float> values) {
-    std::string s;
-    for (float v : values) {
-        const auto bits = std::bit_cast<std::uint32_t>(v);
-        for (int i = 0; i < 4; ++i) s += static_cast<char>((bits >> (8 * i)) & 0xff);
-    }
-    return s;
+  std::string s;
+  for (float v : values) {
+    const auto bits = std::bit_cast<std::uint32_t>(v);
+    for (int i = 0; i < 4; ++i) s += static_cast<char>((bits >> (8 * i)) & 0xff);
+  }
+  return s;
 }
 
 std::vector<double> ramp(std::size_t n) {
-    std::vector<double> v(n);
-    for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<double>(i) * 0.5 - 3.0;
-    return v;
+  std::vector<double> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<double>(i) * 0.5 - 3.0;
+  return v;
 }
 
 using shape_t = std::vector<std::size_t>;
 
-} // namespace
+}  // namespace
 
 // ---------------------------------------------------------------------------
 BOOST_AUTO_TEST_SUITE(conversions)
 
 BOOST_AUTO_TEST_CASE(half_round_trips_every_value) {
-    for (std::uint32_t h = 0; h <= 0xffff; ++h) {
-        const float f = npy::half_to_float(static_cast<std::uint16_t>(h));
-        if (std::isnan(f)) {
-            BOOST_CHECK(std::isnan(npy::half_to_float(npy::float_to_half(f))));
-            continue;
-        }
-        BOOST_REQUIRE_EQUAL(npy::float_to_half(f), h);
+  for (std::uint32_t h = 0; h <= 0xffff; ++h) {
+    const float f = npy::half_to_float(static_cast<std::uint16_t>(h));
+    if (std::isnan(f)) {
+      BOOST_CHECK(std::isnan(npy::half_to_float(npy::float_to_half(f))));
+      continue;
     }
+    BOOST_REQUIRE_EQUAL(npy::float_to_half(f), h);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(half_rounding) {
-    BOOST_CHECK_EQUAL(npy::float_to_half(65504.0f), 0x7bff);
-    BOOST_CHECK_EQUAL(npy::float_to_half(65519.0f), 0x7bff);
-    BOOST_CHECK_EQUAL(npy::float_to_half(65520.0f), 0x7c00); // ties to even -> inf
-    BOOST_CHECK_EQUAL(npy::float_to_half(-1e9f), 0xfc00);
-    BOOST_CHECK_EQUAL(npy::float_to_half(0x1p-24f), 0x0001);
-    BOOST_CHECK_EQUAL(npy::float_to_half(0x1p-25f), 0x0000);          // tie -> even (0)
-    BOOST_CHECK_EQUAL(npy::float_to_half(0x1.8p-24f), 0x0002);        // 1.5 ulp tie -> even (2)
-    BOOST_CHECK_EQUAL(npy::float_to_half(1.0f + 0x1p-11f), 0x3c00);   // tie -> even
-    BOOST_CHECK_EQUAL(npy::float_to_half(1.0f + 0x1.8p-10f), 0x3c02); // tie -> even (up)
-    BOOST_CHECK_EQUAL(npy::float_to_half(0x1.ffcp-15f), 0x0400);      // rounds up to smallest normal
-    BOOST_CHECK_EQUAL(npy::float_to_half(-0.0f), 0x8000);
-    BOOST_CHECK_EQUAL(npy::half_to_float(0x3555), 0x1.554p-2f);
+  BOOST_CHECK_EQUAL(npy::float_to_half(65504.0f), 0x7bff);
+  BOOST_CHECK_EQUAL(npy::float_to_half(65519.0f), 0x7bff);
+  BOOST_CHECK_EQUAL(npy::float_to_half(65520.0f), 0x7c00);  // ties to even -> inf
+  BOOST_CHECK_EQUAL(npy::float_to_half(-1e9f), 0xfc00);
+  BOOST_CHECK_EQUAL(npy::float_to_half(0x1p-24f), 0x0001);
+  BOOST_CHECK_EQUAL(npy::float_to_half(0x1p-25f), 0x0000);           // tie -> even (0)
+  BOOST_CHECK_EQUAL(npy::float_to_half(0x1.8p-24f), 0x0002);         // 1.5 ulp tie -> even (2)
+  BOOST_CHECK_EQUAL(npy::float_to_half(1.0f + 0x1p-11f), 0x3c00);    // tie -> even
+  BOOST_CHECK_EQUAL(npy::float_to_half(1.0f + 0x1.8p-10f), 0x3c02);  // tie -> even (up)
+  BOOST_CHECK_EQUAL(npy::float_to_half(0x1.ffcp-15f), 0x0400);       // rounds up to smallest normal
+  BOOST_CHECK_EQUAL(npy::float_to_half(-0.0f), 0x8000);
+  BOOST_CHECK_EQUAL(npy::half_to_float(0x3555), 0x1.554p-2f);
 }
 
 BOOST_AUTO_TEST_CASE(bfloat16_rounding) {
-    BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f), 0x3f80);
-    BOOST_CHECK_EQUAL(npy::float_to_bfloat16(-2.5f), 0xc020);
-    BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f + 0x1p-8f), 0x3f80);   // tie -> even
-    BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f + 0x1.8p-7f), 0x3f82); // tie -> even (up)
-    BOOST_CHECK_EQUAL(npy::float_to_bfloat16(std::numeric_limits<float>::max()), 0x7f80);
-    BOOST_CHECK(std::isnan(npy::bfloat16_to_float(npy::float_to_bfloat16(std::nanf("")))));
-    for (std::uint32_t b = 0; b <= 0xffff; ++b) {
-        const float f = npy::bfloat16_to_float(static_cast<std::uint16_t>(b));
-        if (!std::isnan(f)) BOOST_REQUIRE_EQUAL(npy::float_to_bfloat16(f), b);
-    }
+  BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f), 0x3f80);
+  BOOST_CHECK_EQUAL(npy::float_to_bfloat16(-2.5f), 0xc020);
+  BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f + 0x1p-8f), 0x3f80);    // tie -> even
+  BOOST_CHECK_EQUAL(npy::float_to_bfloat16(1.0f + 0x1.8p-7f), 0x3f82);  // tie -> even (up)
+  BOOST_CHECK_EQUAL(npy::float_to_bfloat16(std::numeric_limits<float>::max()), 0x7f80);
+  BOOST_CHECK(std::isnan(npy::bfloat16_to_float(npy::float_to_bfloat16(std::nanf("")))));
+  for (std::uint32_t b = 0; b <= 0xffff; ++b) {
+    const float f = npy::bfloat16_to_float(static_cast<std::uint16_t>(b));
+    if (!std::isnan(f)) BOOST_REQUIRE_EQUAL(npy::float_to_bfloat16(f), b);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -190,106 +195,106 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(read_numpy_files)
 
 BOOST_AUTO_TEST_CASE(float32) {
-    const auto a = npy::read(data("f32.npy"));
-    BOOST_CHECK(a.dtype == npy::dtype::float32);
-    BOOST_CHECK(a.shape == (shape_t{2, 3, 4}));
-    BOOST_CHECK_EQUAL(a.data.size(), 96u);
-    const auto v = a.to_floats();
-    const auto expect = ramp(24);
-    BOOST_REQUIRE_EQUAL(v.size(), 24u);
-    for (std::size_t i = 0; i < v.size(); ++i) BOOST_CHECK_EQUAL(v[i], static_cast<float>(expect[i]));
+  const auto a = npy::read(data("f32.npy"));
+  BOOST_CHECK(a.dtype == npy::dtype::float32);
+  BOOST_CHECK(a.shape == (shape_t{2, 3, 4}));
+  BOOST_CHECK_EQUAL(a.data.size(), 96u);
+  const auto v = a.to_floats();
+  const auto expect = ramp(24);
+  BOOST_REQUIRE_EQUAL(v.size(), 24u);
+  for (std::size_t i = 0; i < v.size(); ++i) BOOST_CHECK_EQUAL(v[i], static_cast<float>(expect[i]));
 }
 
 BOOST_AUTO_TEST_CASE(float16_float64_bfloat16) {
-    struct want {
-        const char* file;
-        npy::dtype type;
-        shape_t shape;
-    };
-    for (const auto& w : {want{"f16.npy", npy::dtype::float16, {2, 3}}, want{"f64.npy", npy::dtype::float64, {4}},
-                          want{"bf16_void.npy", npy::dtype::bfloat16, {2, 3}},
-                          want{"bf16_le.npy", npy::dtype::bfloat16, {2, 3}},
-                          want{"v2.npy", npy::dtype::float32, {3, 2}}, want{"v3.npy", npy::dtype::float64, {3, 2}}}) {
-        BOOST_TEST_CONTEXT(w.file) {
-            const auto a = npy::read(data(w.file));
-            BOOST_CHECK(a.dtype == w.type);
-            BOOST_CHECK(a.shape == w.shape);
-            BOOST_CHECK_EQUAL(a.nbytes(), a.data.size());
-            const auto v = a.to_doubles();
-            const auto expect = ramp(a.size());
-            BOOST_CHECK_EQUAL_COLLECTIONS(v.begin(), v.end(), expect.begin(), expect.end());
-        }
+  struct want {
+    const char* file;
+    npy::dtype type;
+    shape_t shape;
+  };
+  for (const auto& w :
+       {want{"f16.npy", npy::dtype::float16, {2, 3}}, want{"f64.npy", npy::dtype::float64, {4}},
+        want{"bf16_void.npy", npy::dtype::bfloat16, {2, 3}}, want{"bf16_le.npy", npy::dtype::bfloat16, {2, 3}},
+        want{"v2.npy", npy::dtype::float32, {3, 2}}, want{"v3.npy", npy::dtype::float64, {3, 2}}}) {
+    BOOST_TEST_CONTEXT(w.file) {
+      const auto a = npy::read(data(w.file));
+      BOOST_CHECK(a.dtype == w.type);
+      BOOST_CHECK(a.shape == w.shape);
+      BOOST_CHECK_EQUAL(a.nbytes(), a.data.size());
+      const auto v = a.to_doubles();
+      const auto expect = ramp(a.size());
+      BOOST_CHECK_EQUAL_COLLECTIONS(v.begin(), v.end(), expect.begin(), expect.end());
     }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(versions_are_reported) {
-    for (auto [file, major] : {std::pair{"f32.npy", 1u}, std::pair{"v2.npy", 2u}, std::pair{"v3.npy", 3u}}) {
-        std::ifstream in(data(file), std::ios::binary);
-        const auto h = npy::read_header(in, file);
-        BOOST_CHECK_EQUAL(h.major, major);
-        BOOST_CHECK_EQUAL(h.minor, 0u);
-        BOOST_CHECK_EQUAL(h.data_offset % 64, 0u);
-    }
+  for (auto [file, major] : {std::pair{"f32.npy", 1u}, std::pair{"v2.npy", 2u}, std::pair{"v3.npy", 3u}}) {
+    std::ifstream in(data(file), std::ios::binary);
+    const auto h = npy::read_header(in, file);
+    BOOST_CHECK_EQUAL(h.major, major);
+    BOOST_CHECK_EQUAL(h.minor, 0u);
+    BOOST_CHECK_EQUAL(h.data_offset % 64, 0u);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(scalar_and_empty) {
-    const auto s = npy::read(data("scalar.npy"));
-    BOOST_CHECK(s.shape.empty());
-    BOOST_CHECK_EQUAL(s.size(), 1u);
-    BOOST_CHECK_EQUAL(s.to_floats().at(0), 2.5f);
+  const auto s = npy::read(data("scalar.npy"));
+  BOOST_CHECK(s.shape.empty());
+  BOOST_CHECK_EQUAL(s.size(), 1u);
+  BOOST_CHECK_EQUAL(s.to_floats().at(0), 2.5f);
 
-    const auto e = npy::read(data("empty.npy"));
-    BOOST_CHECK(e.shape == (shape_t{0, 3}));
-    BOOST_CHECK_EQUAL(e.size(), 0u);
-    BOOST_CHECK(e.data.empty());
+  const auto e = npy::read(data("empty.npy"));
+  BOOST_CHECK(e.shape == (shape_t{0, 3}));
+  BOOST_CHECK_EQUAL(e.size(), 0u);
+  BOOST_CHECK(e.data.empty());
 }
 
 BOOST_AUTO_TEST_CASE(fortran_order_is_rejected) {
-    const std::string f = data("fortran.npy");
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
-                      f + ": fortran_order=True is not supported; save with np.ascontiguousarray");
+  const std::string f = data("fortran.npy");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
+                    f + ": fortran_order=True is not supported; save with np.ascontiguousarray");
 }
 
 BOOST_AUTO_TEST_CASE(fortran_order_of_a_vector_is_harmless) {
-    const auto a = read_bytes(make_npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", le_f32({1, 2})));
-    BOOST_CHECK(a.shape == (shape_t{2}));
-    BOOST_CHECK_EQUAL(a.to_floats().at(1), 2.0f);
+  const auto a = read_bytes(make_npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", le_f32({1, 2})));
+  BOOST_CHECK(a.shape == (shape_t{2}));
+  BOOST_CHECK_EQUAL(a.to_floats().at(1), 2.0f);
 }
 
 BOOST_AUTO_TEST_CASE(big_endian_is_rejected) {
-    const std::string f = data("big_endian.npy");
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
-                      f + ": big-endian dtype '>f4' is not supported; convert with arr.astype('<f4')");
+  const std::string f = data("big_endian.npy");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
+                    f + ": big-endian dtype '>f4' is not supported; convert with arr.astype('<f4')");
 }
 
 BOOST_AUTO_TEST_CASE(int32_is_unsupported) {
-    const std::string f = data("int32.npy");
-    const auto msg = error_of([&] { (void)npy::read(f); });
-    CHECK_CONTAINS(msg, f + ": unsupported dtype '<i4' (int32)");
-    CHECK_CONTAINS(msg, "float32 '<f4'");
-    // The header can still be inspected.
-    std::ifstream in(f, std::ios::binary);
-    const auto h = npy::read_header(in, f);
-    BOOST_CHECK_EQUAL(h.descr, "<i4");
-    BOOST_CHECK(h.shape == (shape_t{2, 3}));
+  const std::string f = data("int32.npy");
+  const auto msg = error_of([&] { (void)npy::read(f); });
+  CHECK_CONTAINS(msg, f + ": unsupported dtype '<i4' (int32)");
+  CHECK_CONTAINS(msg, "float32 '<f4'");
+  // The header can still be inspected.
+  std::ifstream in(f, std::ios::binary);
+  const auto h = npy::read_header(in, f);
+  BOOST_CHECK_EQUAL(h.descr, "<i4");
+  BOOST_CHECK(h.shape == (shape_t{2, 3}));
 }
 
 BOOST_AUTO_TEST_CASE(truncated_data) {
-    const std::string f = data("truncated.npy");
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
-                      f + ": data truncated: expected 1152 bytes for shape (8, 4, 3, 3) float32, found 1000");
-    // Same through a non-seekable-looking path: an istream.
-    std::ifstream in(f, std::ios::binary);
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(in, "x.npy"); }),
-                      "x.npy: data truncated: expected 1152 bytes for shape (8, 4, 3, 3) float32, found 1000");
+  const std::string f = data("truncated.npy");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(f); }),
+                    f + ": data truncated: expected 1152 bytes for shape (8, 4, 3, 3) float32, found 1000");
+  // Same through a non-seekable-looking path: an istream.
+  std::ifstream in(f, std::ios::binary);
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(in, "x.npy"); }),
+                    "x.npy: data truncated: expected 1152 bytes for shape (8, 4, 3, 3) float32, found 1000");
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_and_directory) {
-    const std::string f = (data_dir() / "does-not-exist.npy").string();
-    const auto msg = error_of([&] { (void)npy::read(f); });
-    CHECK_CONTAINS(msg, f + ": cannot open for reading: ");
-    const auto dir = data_dir().string();
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(dir); }), dir + ": cannot read: is a directory");
+  const std::string f = (data_dir() / "does-not-exist.npy").string();
+  const auto msg = error_of([&] { (void)npy::read(f); });
+  CHECK_CONTAINS(msg, f + ": cannot open for reading: ");
+  const auto dir = data_dir().string();
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(dir); }), dir + ": cannot read: is a directory");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -298,135 +303,139 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(header_errors)
 
 BOOST_AUTO_TEST_CASE(bad_magic) {
-    BOOST_CHECK_EQUAL(read_error("PK\x03\x04 this is a zip"),
-                      "x.npy: not a .npy file: bad magic 'PK\\x03\\x04 t' (expected '\\x93NUMPY')");
-    BOOST_CHECK_EQUAL(read_error(""), "x.npy: not a .npy file: the file is empty");
-    BOOST_CHECK_EQUAL(read_error("\x93NU"), "x.npy: header truncated: the file ends inside the magic string");
+  BOOST_CHECK_EQUAL(read_error("PK\x03\x04 this is a zip"),
+                    "x.npy: not a .npy file: bad magic 'PK\\x03\\x04 t' (expected '\\x93NUMPY')");
+  BOOST_CHECK_EQUAL(read_error(""), "x.npy: not a .npy file: the file is empty");
+  BOOST_CHECK_EQUAL(read_error("\x93NU"), "x.npy: header truncated: the file ends inside the magic string");
 }
 
 BOOST_AUTO_TEST_CASE(unsupported_version) {
-    std::string v4 = make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", le_f32({1}));
-    v4[6] = 4;
-    BOOST_CHECK_EQUAL(read_error(v4), "x.npy: unsupported .npy format version 4.0 (supported: 1.0, 2.0, 3.0)");
-    std::string v11 = v4;
-    v11[6] = 1;
-    v11[7] = 1;
-    BOOST_CHECK_EQUAL(read_error(v11), "x.npy: unsupported .npy format version 1.1 (supported: 1.0, 2.0, 3.0)");
+  std::string v4 = make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (), }", le_f32({1}));
+  v4[6] = 4;
+  BOOST_CHECK_EQUAL(read_error(v4), "x.npy: unsupported .npy format version 4.0 (supported: 1.0, 2.0, 3.0)");
+  std::string v11 = v4;
+  v11[6] = 1;
+  v11[7] = 1;
+  BOOST_CHECK_EQUAL(read_error(v11), "x.npy: unsupported .npy format version 1.1 (supported: 1.0, 2.0, 3.0)");
 }
 
 BOOST_AUTO_TEST_CASE(truncated_header) {
-    const std::string full = slurp(data_dir() / "f32.npy");
-    BOOST_CHECK_EQUAL(read_error(full.substr(0, 50)), "x.npy: header truncated: expected 118 header bytes, found 40");
-    BOOST_CHECK_EQUAL(read_error(full.substr(0, 9)), "x.npy: header truncated: the file ends inside the 10-byte preamble");
-    BOOST_CHECK_EQUAL(read_error(full.substr(0, 7)), "x.npy: header truncated: the file ends inside the 10-byte preamble");
-    const std::string v2 = slurp(data_dir() / "v2.npy");
-    BOOST_CHECK_EQUAL(read_error(v2.substr(0, 11)), "x.npy: header truncated: the file ends inside the 12-byte preamble");
+  const std::string full = slurp(data_dir() / "f32.npy");
+  BOOST_CHECK_EQUAL(read_error(full.substr(0, 50)), "x.npy: header truncated: expected 118 header bytes, found 40");
+  BOOST_CHECK_EQUAL(read_error(full.substr(0, 9)),
+                    "x.npy: header truncated: the file ends inside the 10-byte preamble");
+  BOOST_CHECK_EQUAL(read_error(full.substr(0, 7)),
+                    "x.npy: header truncated: the file ends inside the 10-byte preamble");
+  const std::string v2 = slurp(data_dir() / "v2.npy");
+  BOOST_CHECK_EQUAL(read_error(v2.substr(0, 11)), "x.npy: header truncated: the file ends inside the 12-byte preamble");
 }
 
 BOOST_AUTO_TEST_CASE(malformed_dicts) {
-    struct bad {
-        std::string dict;
-        std::string message_part;
-    };
-    const bad cases[] = {
-        {"", "expected '{' at the start of the header dict"},
-        {"{'descr' '<f4', 'fortran_order': False, 'shape': (), }", "expected ':' after key 'descr' at offset 9"},
-        {"{'fortran_order': False, 'shape': (), }", "missing key 'descr'"},
-        {"{'descr': '<f4', 'shape': (), }", "missing key 'fortran_order'"},
-        {"{'descr': '<f4', 'fortran_order': False}", "missing key 'shape'"},
-        {"{'descr': '<f4', 'fortran_order': false, 'shape': (), }", "expected True or False for 'fortran_order'"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': [2, 3], }", "expected a tuple for 'shape'"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }", "expected a non-negative integer in 'shape'"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2 3), }", "expected ',' or ')' in 'shape'"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}", "unexpected key 'extra'"},
-        {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': ()}", "duplicate key 'descr'"},
-        {"{'descr': '<f4' 'fortran_order': False, 'shape': ()}", "expected ',' or '}' after the value of 'descr'"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': ()} junk", "unexpected text after the closing '}'"},
-        {"{'descr': '<f4, 'fortran_order': False, 'shape': ()}", "malformed header"},
-        {"{descr: '<f4', 'fortran_order': False, 'shape': ()}", "expected a quoted key"},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (", "expected a non-negative integer in 'shape'"},
-    };
-    for (const auto& c : cases) {
-        BOOST_TEST_CONTEXT(c.dict) {
-            const auto msg = read_error(make_npy(c.dict));
-            BOOST_CHECK_MESSAGE(msg.rfind("x.npy: malformed header: ", 0) == 0, msg);
-            CHECK_CONTAINS(msg, c.message_part);
-            BOOST_CHECK(msg.find('\n') == std::string::npos);
-        }
+  struct bad {
+    std::string dict;
+    std::string message_part;
+  };
+  const bad cases[] = {
+      {"", "expected '{' at the start of the header dict"},
+      {"{'descr' '<f4', 'fortran_order': False, 'shape': (), }", "expected ':' after key 'descr' at offset 9"},
+      {"{'fortran_order': False, 'shape': (), }", "missing key 'descr'"},
+      {"{'descr': '<f4', 'shape': (), }", "missing key 'fortran_order'"},
+      {"{'descr': '<f4', 'fortran_order': False}", "missing key 'shape'"},
+      {"{'descr': '<f4', 'fortran_order': false, 'shape': (), }", "expected True or False for 'fortran_order'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': [2, 3], }", "expected a tuple for 'shape'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3), }", "expected a non-negative integer in 'shape'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2 3), }", "expected ',' or ')' in 'shape'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'extra': 1}", "unexpected key 'extra'"},
+      {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': ()}", "duplicate key 'descr'"},
+      {"{'descr': '<f4' 'fortran_order': False, 'shape': ()}", "expected ',' or '}' after the value of 'descr'"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': ()} junk", "unexpected text after the closing '}'"},
+      {"{'descr': '<f4, 'fortran_order': False, 'shape': ()}", "malformed header"},
+      {"{descr: '<f4', 'fortran_order': False, 'shape': ()}", "expected a quoted key"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (", "expected a non-negative integer in 'shape'"},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.dict) {
+      const auto msg = read_error(make_npy(c.dict));
+      BOOST_CHECK_MESSAGE(msg.rfind("x.npy: malformed header: ", 0) == 0, msg);
+      CHECK_CONTAINS(msg, c.message_part);
+      BOOST_CHECK(msg.find('\n') == std::string::npos);
     }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(robust_dict_parsing) {
-    struct ok {
-        std::string dict;
-        shape_t shape;
-    };
-    const ok cases[] = {
-        {"{'shape': (2,), 'fortran_order': False, 'descr': '<f4'}", {2}},
-        {"{ \"descr\" : \"<f4\" ,\t'fortran_order':False,'shape':( 2 , ) , }   \n", {2}},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", {2}},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2L), }", {1, 2}},
-        {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,1,2,),}", {1, 1, 2}},
-    };
-    for (const auto& c : cases) {
-        BOOST_TEST_CONTEXT(c.dict) {
-            const auto a = read_bytes(make_npy(c.dict, le_f32({1.5f, -2.0f})));
-            BOOST_CHECK(a.shape == c.shape);
-            BOOST_CHECK_EQUAL(a.to_floats().at(1), -2.0f);
-        }
+  struct ok {
+    std::string dict;
+    shape_t shape;
+  };
+  const ok cases[] = {
+      {"{'shape': (2,), 'fortran_order': False, 'descr': '<f4'}", {2}},
+      {"{ \"descr\" : \"<f4\" ,\t'fortran_order':False,'shape':( 2 , ) , }   \n", {2}},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (2), }", {2}},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2L), }", {1, 2}},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (1,1,2,),}", {1, 1, 2}},
+  };
+  for (const auto& c : cases) {
+    BOOST_TEST_CONTEXT(c.dict) {
+      const auto a = read_bytes(make_npy(c.dict, le_f32({1.5f, -2.0f})));
+      BOOST_CHECK(a.shape == c.shape);
+      BOOST_CHECK_EQUAL(a.to_floats().at(1), -2.0f);
     }
-    const auto s = read_bytes(make_npy("{'descr':'<f4','fortran_order':False,'shape':()}", le_f32({7.0f})));
-    BOOST_CHECK(s.shape.empty());
-    BOOST_CHECK_EQUAL(s.to_floats().at(0), 7.0f);
+  }
+  const auto s = read_bytes(make_npy("{'descr':'<f4','fortran_order':False,'shape':()}", le_f32({7.0f})));
+  BOOST_CHECK(s.shape.empty());
+  BOOST_CHECK_EQUAL(s.to_floats().at(0), 7.0f);
 }
 
 BOOST_AUTO_TEST_CASE(shape_overflow) {
-    const auto m1 = read_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }"));
-    CHECK_CONTAINS(m1, "x.npy: shape overflow: ");
-    const auto m2 = read_error(make_npy(
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"));
-    BOOST_CHECK_EQUAL(m2, "x.npy: shape overflow: shape (4294967296, 4294967296) float32 needs more than SIZE_MAX bytes");
+  const auto m1 =
+      read_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999, 2), }"));
+  CHECK_CONTAINS(m1, "x.npy: shape overflow: ");
+  const auto m2 = read_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }"));
+  BOOST_CHECK_EQUAL(m2, "x.npy: shape overflow: shape (4294967296, 4294967296) float32 needs more than SIZE_MAX bytes");
 }
 
 BOOST_AUTO_TEST_CASE(huge_declared_size_does_not_allocate) {
-    // 2^40 bytes declared, 4 present: reported as truncated without trying to allocate.
-    const auto msg = read_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }", le_f32({1})));
-    BOOST_CHECK_EQUAL(msg, "x.npy: data truncated: expected 4398046511104 bytes for shape (1099511627776,) float32, found 4");
+  // 2^40 bytes declared, 4 present: reported as truncated without trying to allocate.
+  const auto msg =
+      read_error(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }", le_f32({1})));
+  BOOST_CHECK_EQUAL(msg,
+                    "x.npy: data truncated: expected 4398046511104 bytes for shape (1099511627776,) float32, found 4");
 }
 
 BOOST_AUTO_TEST_CASE(other_dtypes) {
-    auto msg_for = [](const std::string& descr) {
-        return read_error(make_npy("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (), }", "12345678"));
-    };
-    CHECK_CONTAINS(msg_for("<f16"), "unsupported dtype '<f16' (longdouble)");
-    CHECK_CONTAINS(msg_for("|u1"), "unsupported dtype '|u1' (uint8)");
-    CHECK_CONTAINS(msg_for("|b1"), "unsupported dtype '|b1' (bool)");
-    CHECK_CONTAINS(msg_for("<c8"), "unsupported dtype '<c8' (complex64)");
-    CHECK_CONTAINS(msg_for(">i8"), "unsupported dtype '>i8' (int64, big-endian)");
-    CHECK_CONTAINS(msg_for("|V4"), "unsupported dtype '|V4' (void32)");
-    BOOST_CHECK_EQUAL(msg_for(">f8"), "x.npy: big-endian dtype '>f8' is not supported; convert with arr.astype('<f8')");
-    const auto structured = read_error(
-        make_npy("{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (), }", "12345678"));
-    BOOST_CHECK_EQUAL(structured,
-                      "x.npy: unsupported dtype: structured dtype [('a', '<f4'), ('b', '<i4')] is not supported");
+  auto msg_for = [](const std::string& descr) {
+    return read_error(make_npy("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (), }", "12345678"));
+  };
+  CHECK_CONTAINS(msg_for("<f16"), "unsupported dtype '<f16' (longdouble)");
+  CHECK_CONTAINS(msg_for("|u1"), "unsupported dtype '|u1' (uint8)");
+  CHECK_CONTAINS(msg_for("|b1"), "unsupported dtype '|b1' (bool)");
+  CHECK_CONTAINS(msg_for("<c8"), "unsupported dtype '<c8' (complex64)");
+  CHECK_CONTAINS(msg_for(">i8"), "unsupported dtype '>i8' (int64, big-endian)");
+  CHECK_CONTAINS(msg_for("|V4"), "unsupported dtype '|V4' (void32)");
+  BOOST_CHECK_EQUAL(msg_for(">f8"), "x.npy: big-endian dtype '>f8' is not supported; convert with arr.astype('<f8')");
+  const auto structured = read_error(
+      make_npy("{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (), }", "12345678"));
+  BOOST_CHECK_EQUAL(structured,
+                    "x.npy: unsupported dtype: structured dtype [('a', '<f4'), ('b', '<i4')] is not supported");
 }
 
 BOOST_AUTO_TEST_CASE(trailing_bytes_in_a_file) {
-    scratch_dir dir;
-    const auto p = dir.path / "extra.npy";
-    spit(p, slurp(data_dir() / "f64.npy") + "xyz");
-    BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(p); }),
-                      p.string() + ": 3 unexpected bytes after the data for shape (4,) float64");
+  scratch_dir dir;
+  const auto p = dir.path / "extra.npy";
+  spit(p, slurp(data_dir() / "f64.npy") + "xyz");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::read(p); }),
+                    p.string() + ": 3 unexpected bytes after the data for shape (4,) float64");
 }
 
 BOOST_AUTO_TEST_CASE(stream_with_two_arrays) {
-    // read(istream) stops after the array, like np.load on an open file.
-    const std::string both = slurp(data_dir() / "f64.npy") + slurp(data_dir() / "f16.npy");
-    std::istringstream in(both);
-    const auto a = npy::read(in, "both");
-    const auto b = npy::read(in, "both");
-    BOOST_CHECK(a.dtype == npy::dtype::float64);
-    BOOST_CHECK(b.dtype == npy::dtype::float16);
+  // read(istream) stops after the array, like np.load on an open file.
+  const std::string both = slurp(data_dir() / "f64.npy") + slurp(data_dir() / "f16.npy");
+  std::istringstream in(both);
+  const auto a = npy::read(in, "both");
+  const auto b = npy::read(in, "both");
+  BOOST_CHECK(a.dtype == npy::dtype::float64);
+  BOOST_CHECK(b.dtype == npy::dtype::float16);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -435,128 +444,128 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(writing)
 
 BOOST_AUTO_TEST_CASE(byte_identical_to_numpy) {
-    scratch_dir dir;
-    for (const char* f : {"f16.npy", "f32.npy", "f64.npy", "scalar.npy", "empty.npy", "bf16_le.npy"}) {
-        BOOST_TEST_CONTEXT(f) {
-            const auto a = npy::read(data(f));
-            const auto out = dir.path / f;
-            npy::write(out, a);
-            BOOST_CHECK(slurp(out) == slurp(data_dir() / f));
-            std::ostringstream os;
-            npy::write(os, a);
-            BOOST_CHECK(os.str() == slurp(data_dir() / f));
-        }
+  scratch_dir dir;
+  for (const char* f : {"f16.npy", "f32.npy", "f64.npy", "scalar.npy", "empty.npy", "bf16_le.npy"}) {
+    BOOST_TEST_CONTEXT(f) {
+      const auto a = npy::read(data(f));
+      const auto out = dir.path / f;
+      npy::write(out, a);
+      BOOST_CHECK(slurp(out) == slurp(data_dir() / f));
+      std::ostringstream os;
+      npy::write(os, a);
+      BOOST_CHECK(os.str() == slurp(data_dir() / f));
     }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(round_trip_every_dtype) {
-    scratch_dir dir;
-    const std::vector<double> values = {0.0, -1.5, 3.25, 1024.0, -0.125, 6.0};
-    for (auto t : {npy::dtype::float16, npy::dtype::bfloat16, npy::dtype::float32, npy::dtype::float64}) {
-        BOOST_TEST_CONTEXT(npy::name(t)) {
-            const auto a = npy::array::from_doubles(values, {3, 1, 2}, t);
-            BOOST_CHECK_EQUAL(a.data.size(), 6 * npy::item_size(t));
-            const auto p = dir.path / (std::string(npy::name(t)) + ".npy");
-            npy::write(p, a);
-            const auto b = npy::read(p);
-            BOOST_CHECK(b.dtype == t);
-            BOOST_CHECK(b.shape == a.shape);
-            BOOST_CHECK(b.data == a.data);
-            const auto d = b.to_doubles();
-            BOOST_CHECK_EQUAL_COLLECTIONS(d.begin(), d.end(), values.begin(), values.end());
-        }
+  scratch_dir dir;
+  const std::vector<double> values = {0.0, -1.5, 3.25, 1024.0, -0.125, 6.0};
+  for (auto t : {npy::dtype::float16, npy::dtype::bfloat16, npy::dtype::float32, npy::dtype::float64}) {
+    BOOST_TEST_CONTEXT(npy::name(t)) {
+      const auto a = npy::array::from_doubles(values, {3, 1, 2}, t);
+      BOOST_CHECK_EQUAL(a.data.size(), 6 * npy::item_size(t));
+      const auto p = dir.path / (std::string(npy::name(t)) + ".npy");
+      npy::write(p, a);
+      const auto b = npy::read(p);
+      BOOST_CHECK(b.dtype == t);
+      BOOST_CHECK(b.shape == a.shape);
+      BOOST_CHECK(b.data == a.data);
+      const auto d = b.to_doubles();
+      BOOST_CHECK_EQUAL_COLLECTIONS(d.begin(), d.end(), values.begin(), values.end());
     }
-    BOOST_CHECK((dir.entries() == std::vector<std::string>{"bfloat16.npy", "float16.npy", "float32.npy", "float64.npy"}));
+  }
+  BOOST_CHECK((dir.entries() == std::vector<std::string>{"bfloat16.npy", "float16.npy", "float32.npy", "float64.npy"}));
 }
 
 BOOST_AUTO_TEST_CASE(from_floats_rounds) {
-    const std::vector<float> v = {1.0f + 0x1p-11f, 0.1f};
-    const auto h = npy::array::from_floats(v, {2}, npy::dtype::float16);
-    BOOST_CHECK_EQUAL(h.to_floats().at(0), 1.0f);
-    const auto f = npy::array::from_floats(v, {2});
-    BOOST_CHECK(f.dtype == npy::dtype::float32);
-    BOOST_CHECK_EQUAL(f.to_floats().at(1), 0.1f);
-    BOOST_CHECK_THROW((void)npy::array::from_floats(v, {3}), npy::error);
+  const std::vector<float> v = {1.0f + 0x1p-11f, 0.1f};
+  const auto h = npy::array::from_floats(v, {2}, npy::dtype::float16);
+  BOOST_CHECK_EQUAL(h.to_floats().at(0), 1.0f);
+  const auto f = npy::array::from_floats(v, {2});
+  BOOST_CHECK(f.dtype == npy::dtype::float32);
+  BOOST_CHECK_EQUAL(f.to_floats().at(1), 0.1f);
+  BOOST_CHECK_THROW((void)npy::array::from_floats(v, {3}), npy::error);
 }
 
 BOOST_AUTO_TEST_CASE(huge_header_uses_version_2) {
-    scratch_dir dir;
-    npy::array a;
-    a.dtype = npy::dtype::float32;
-    a.shape.assign(30000, 1); // "1, " * 30000 does not fit a 1.0 header
-    a.data.resize(4);
-    const auto p = dir.path / "many_dims.npy";
-    npy::write(p, a);
-    std::ifstream in(p, std::ios::binary);
-    const auto h = npy::read_header(in, p.string());
-    BOOST_CHECK_EQUAL(h.major, 2u);
-    BOOST_CHECK_EQUAL(h.data_offset % 64, 0u);
-    in.close();
-    BOOST_CHECK(npy::read(p).shape == a.shape);
+  scratch_dir dir;
+  npy::array a;
+  a.dtype = npy::dtype::float32;
+  a.shape.assign(30000, 1);  // "1, " * 30000 does not fit a 1.0 header
+  a.data.resize(4);
+  const auto p = dir.path / "many_dims.npy";
+  npy::write(p, a);
+  std::ifstream in(p, std::ios::binary);
+  const auto h = npy::read_header(in, p.string());
+  BOOST_CHECK_EQUAL(h.major, 2u);
+  BOOST_CHECK_EQUAL(h.data_offset % 64, 0u);
+  in.close();
+  BOOST_CHECK(npy::read(p).shape == a.shape);
 }
 
 BOOST_AUTO_TEST_CASE(refuses_to_overwrite_without_force) {
-    scratch_dir dir;
-    const auto p = dir.path / "out.npy";
-    spit(p, "precious");
-    const auto a = npy::array::from_doubles(ramp(4), {4});
-    BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, a); }), p.string() + ": already exists; pass --force to overwrite");
-    BOOST_CHECK_EQUAL(slurp(p), "precious");
-    BOOST_CHECK((dir.entries() == std::vector<std::string>{"out.npy"}));
+  scratch_dir dir;
+  const auto p = dir.path / "out.npy";
+  spit(p, "precious");
+  const auto a = npy::array::from_doubles(ramp(4), {4});
+  BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, a); }), p.string() + ": already exists; pass --force to overwrite");
+  BOOST_CHECK_EQUAL(slurp(p), "precious");
+  BOOST_CHECK((dir.entries() == std::vector<std::string>{"out.npy"}));
 
-    npy::write(p, a, /*force=*/true);
-    BOOST_CHECK(npy::read(p).data == a.data);
-    BOOST_CHECK((dir.entries() == std::vector<std::string>{"out.npy"}));
+  npy::write(p, a, /*force=*/true);
+  BOOST_CHECK(npy::read(p).data == a.data);
+  BOOST_CHECK((dir.entries() == std::vector<std::string>{"out.npy"}));
 }
 
 BOOST_AUTO_TEST_CASE(failed_writes_leave_nothing) {
-    scratch_dir dir;
-    const auto a = npy::array::from_doubles(ramp(4), {4});
+  scratch_dir dir;
+  const auto a = npy::array::from_doubles(ramp(4), {4});
 
-    // Inconsistent array.
-    npy::array bad = a;
-    bad.data.resize(5);
-    const auto p = dir.path / "bad.npy";
-    BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, bad); }),
-                      p.string() + ": cannot write: data has 5 bytes but shape (4,) float64 needs 32");
+  // Inconsistent array.
+  npy::array bad = a;
+  bad.data.resize(5);
+  const auto p = dir.path / "bad.npy";
+  BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, bad); }),
+                    p.string() + ": cannot write: data has 5 bytes but shape (4,) float64 needs 32");
 
-    // Destination directory missing.
-    const auto missing = dir.path / "no-such-dir" / "x.npy";
-    CHECK_CONTAINS(error_of([&] { npy::write(missing, a); }), missing.string() + ": cannot create temporary file");
+  // Destination directory missing.
+  const auto missing = dir.path / "no-such-dir" / "x.npy";
+  CHECK_CONTAINS(error_of([&] { npy::write(missing, a); }), missing.string() + ": cannot create temporary file");
 
-    // Destination is a directory, even with force: fails, temp file removed.
-    fs::create_directory(dir.path / "sub.npy");
-    BOOST_CHECK_EQUAL(error_of([&] { npy::write(dir.path / "sub.npy", a, true); }),
-                      (dir.path / "sub.npy").string() + ": cannot write: is a directory");
+  // Destination is a directory, even with force: fails, temp file removed.
+  fs::create_directory(dir.path / "sub.npy");
+  BOOST_CHECK_EQUAL(error_of([&] { npy::write(dir.path / "sub.npy", a, true); }),
+                    (dir.path / "sub.npy").string() + ": cannot write: is a directory");
 
-    BOOST_CHECK((dir.entries() == std::vector<std::string>{"sub.npy"}));
-    BOOST_CHECK(fs::is_empty(dir.path / "sub.npy"));
+  BOOST_CHECK((dir.entries() == std::vector<std::string>{"sub.npy"}));
+  BOOST_CHECK(fs::is_empty(dir.path / "sub.npy"));
 }
 
 #if defined(__linux__)
 BOOST_AUTO_TEST_CASE(write_error_midway_removes_temp_file) {
-    // A file size limit makes the data write itself fail (EFBIG), after the
-    // temporary file was created.
-    scratch_dir dir;
-    const auto p = dir.path / "big.npy";
-    spit(dir.path / "keep.npy", "old");
-    const auto a = npy::array::from_doubles(std::vector<double>(4096, 1.0), {4096});
+  // A file size limit makes the data write itself fail (EFBIG), after the
+  // temporary file was created.
+  scratch_dir dir;
+  const auto p = dir.path / "big.npy";
+  spit(dir.path / "keep.npy", "old");
+  const auto a = npy::array::from_doubles(std::vector<double>(4096, 1.0), {4096});
 
-    auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit old_limit{};
-    BOOST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
-    rlimit small = old_limit;
-    small.rlim_cur = 1000;
-    BOOST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
-    const auto msg = error_of([&] { npy::write(p, a); });
-    const auto msg_force = error_of([&] { npy::write(dir.path / "keep.npy", a, true); });
-    ::setrlimit(RLIMIT_FSIZE, &old_limit);
-    std::signal(SIGXFSZ, old_handler);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  rlimit old_limit{};
+  BOOST_REQUIRE(::getrlimit(RLIMIT_FSIZE, &old_limit) == 0);
+  rlimit small = old_limit;
+  small.rlim_cur = 1000;
+  BOOST_REQUIRE(::setrlimit(RLIMIT_FSIZE, &small) == 0);
+  const auto msg = error_of([&] { npy::write(p, a); });
+  const auto msg_force = error_of([&] { npy::write(dir.path / "keep.npy", a, true); });
+  ::setrlimit(RLIMIT_FSIZE, &old_limit);
+  std::signal(SIGXFSZ, old_handler);
 
-    BOOST_CHECK_EQUAL(msg, p.string() + ": write failed: File too large");
-    CHECK_CONTAINS(msg_force, "keep.npy: write failed: File too large");
-    BOOST_CHECK((dir.entries() == std::vector<std::string>{"keep.npy"}));
-    BOOST_CHECK_EQUAL(slurp(dir.path / "keep.npy"), "old");
+  BOOST_CHECK_EQUAL(msg, p.string() + ": write failed: File too large");
+  CHECK_CONTAINS(msg_force, "keep.npy: write failed: File too large");
+  BOOST_CHECK((dir.entries() == std::vector<std::string>{"keep.npy"}));
+  BOOST_CHECK_EQUAL(slurp(dir.path / "keep.npy"), "old");
 }
 #endif
 
