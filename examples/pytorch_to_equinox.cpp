@@ -72,7 +72,7 @@ int main() {
 
   // The same plan on a buffer: where each element of a (4, 2, 3, 3) PyTorch weight with two
   // groups lands in the Equinox weight.
-  const detail::plan_desc& p = detail::derivation<torch_conv_transpose2d_grouped, equinox_conv_transpose2d_grouped>::value;
+  const axle::value::derivation& p = detail::derivation<torch_conv_transpose2d_grouped, equinox_conv_transpose2d_grouped>::value;
   const std::array<index_t, 4> shape{4, 2, 3, 3};
   const std::array<axis_size, 1> groups{{{"G", 2}}};
   const detail::strided_map m = detail::map_plan(p, shape, groups);

@@ -44,7 +44,7 @@ std::string cell(std::string_view s) {
   return out;
 }
 
-std::string code(const axle::detail::layout_desc& l) { return "`" + cell(axle::to_string(l)) + "`"; }
+std::string code(const axle::value::layout& l) { return "`" + cell(axle::to_string(l)) + "`"; }
 
 std::string render() {
   std::ostringstream md;

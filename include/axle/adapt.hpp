@@ -79,7 +79,7 @@ std::vector<index_t> to_index_vector(const R& r) {
 /// contiguous, the innermost taking the dimension's stride.
 template <class L, std::size_t N>
 std::array<index_t, N> atom_strides(std::span<const index_t> entry_strides, const std::array<index_t, N>& extent) {
-  const layout_desc& d = desc_of<L>::value;
+  const value::layout& d = desc_of<L>::value;
   if (entry_strides.size() != static_cast<std::size_t>(d.nentries))
     throw shape_error("axle::view: " + detail::int_text(entry_strides.size()) + " strides for layout " + to_string(d) + " of " +
                       detail::int_text(d.nentries) + " dimensions");

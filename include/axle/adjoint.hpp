@@ -12,7 +12,7 @@
 #pragma once
 
 #include "axis.hpp"
-#include "detail/model.hpp"
+#include "engine/transform.hpp"
 #include "diagnostics.hpp"
 #include "layout.hpp"
 
@@ -22,7 +22,7 @@ namespace detail {
 template <class L>
 struct adjoint_op {
   static constexpr int n = static_cast<int>(universe_t<L>::size);
-  static constexpr layout_desc value = adjoint(desc_of<L>::value, arg_atom<axes::O>(n), arg_atom<axes::I>(n + 1));
+  static constexpr value::layout value = adjoint(desc_of<L>::value, arg_atom<axes::O>(n), arg_atom<axes::I>(n + 1));
 };
 
 template <class L, bool Valid = checked<L>::ok>

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <type_traits>
 
-#include "detail/fixed_string.hpp"
+#include "fixed_string.hpp"
 
 namespace axle {
 

@@ -69,9 +69,9 @@ struct entry_info {
   int spatial;
   axle::semantics semantics;
   bool supports_groups;
-  const axle::detail::layout_desc* weight;
-  const axle::detail::layout_desc* weight_ungrouped;  // G dropped (a depthwise weight keeps its G)
-  const axle::detail::layout_desc* activation;
+  const value::layout* weight;
+  const value::layout* weight_ungrouped;  // G dropped (a depthwise weight keeps its G)
+  const value::layout* activation;
   std::string_view source;
   axle::status status;
   std::string_view note;

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "detail/model.hpp"
+#include "engine/normal_form.hpp"
 #include "plan.hpp"
 
 namespace axle {
@@ -33,13 +33,13 @@ inline std::string int_list(const std::vector<int>& v) {
   return s + "]";
 }
 
-/// Renders plan `p` (from derive(), without error) applied to the array named `var`. It works
-/// on the elements of the normal form (plan_structure): a storage dimension that moves intact is
+/// Renders plan `p` (from value::derive(), without error) applied to the array named `var`. It works
+/// on the elements of the normal form (value::plan_structure): a storage dimension that moves intact is
 /// never reshaped.
-inline std::string render(const plan_desc& p, dialect d, std::string_view var = "w") {
-  const layout_desc& from = *p.from;
-  const layout_desc& to = *p.to;
-  const plan_structure x = structure_of(p);
+inline std::string render(const value::derivation& p, dialect d, std::string_view var = "w") {
+  const value::layout& from = *p.from;
+  const value::layout& to = *p.to;
+  const value::plan_structure x = value::structure_of(p);
   const std::string w(var);
   std::vector<std::string> statements;
   std::string expr = w;
@@ -75,11 +75,11 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
         if (p.src[x.src_first[q]].extent == dynamic_extent) last = q;
       std::vector<std::string> others;
       for (int q : elems) {
-        const atom& a = p.src[x.src_first[q]];
+        const value::atom& a = p.src[x.src_first[q]];
         if (q != last) others.push_back(a.extent != dynamic_extent ? std::to_string(a.extent) : std::string(a.name()));
       }
       for (int q : elems) {
-        const atom& a = p.src[x.src_first[q]];
+        const value::atom& a = p.src[x.src_first[q]];
         std::string size;
         if (a.extent != dynamic_extent) {
           size = std::to_string(a.extent);
@@ -134,8 +134,8 @@ inline std::string render(const plan_desc& p, dialect d, std::string_view var = 
     const int r = p.src_of_dst[t];
     if (x.dst_count[k] != 1 || r < 0 || !p.dst[t].labelled() || p.dst[t].label_text() == p.src[r].label_text()) continue;
     std::vector<int> idx;
-    for (int j = 0, n = label_count(p.dst[t].label_text()); j < n; ++j)
-      idx.push_back(label_index(p.src[r].label_text(), label_at(p.dst[t].label_text(), j)));
+    for (int j = 0, n = value::label_count(p.dst[t].label_text()); j < n; ++j)
+      idx.push_back(value::label_index(p.src[r].label_text(), value::label_at(p.dst[t].label_text(), j)));
     const std::string axis = std::to_string(dst_pos[static_cast<std::size_t>(k)]);
     if (d == dialect::torch)
       expr = "torch.index_select(" + expr + ", " + axis + ", torch.tensor(" + int_list(idx) + "))";

@@ -85,17 +85,17 @@ namespace detail {
 
 enum class copy_reason : unsigned char { none, reorder, parts_not_adjacent };
 
-/// A derived plan (plan_desc) prepared for views: which refined atoms make up each atom of `to`,
+/// A derived plan (value::derivation) prepared for views: which refined atoms make up each atom of `to`,
 /// and whether the plan is zero-copy. Computed at compile time from derivation<From, To>::value.
 struct view_plan {
-  const plan_desc* plan = nullptr;
-  std::array<int, max_atoms> target_first{};  // refined target atoms [first, first + count) of each atom of `to`
-  std::array<int, max_atoms> target_count{};
+  const value::derivation* plan = nullptr;
+  std::array<int, value::max_atoms> target_first{};  // refined target atoms [first, first + count) of each atom of `to`
+  std::array<int, value::max_atoms> target_count{};
   copy_reason reason = copy_reason::none;
   int reason_atom = -1;  // the atom of `to` that needs a copy
 };
 
-[[nodiscard]] constexpr view_plan make_view_plan(const plan_desc& p) noexcept {
+[[nodiscard]] constexpr view_plan make_view_plan(const value::derivation& p) noexcept {
   view_plan v;
   v.plan = &p;
   for (int i = 0, k = 0; i < p.to->natoms; ++i) {
@@ -249,12 +249,12 @@ inline int copy_threads(std::size_t bytes, const copy_options& o) noexcept {
   return static_cast<int>(std::clamp(hw, 1u, 8u));
 }
 
-/// strided_copy for any rank up to max_atoms: size-1 axes are dropped and axes contiguous in the
+/// strided_copy for any rank up to value::max_atoms: size-1 axes are dropped and axes contiguous in the
 /// source merged first; what is still above the kernel's max_rank is looped over here.
 template <class T>
 void strided_copy_any(T* dst, const T* src, int rank, const index_t* extent, const index_t* stride, int threads) {
-  std::array<index_t, max_atoms> e{};
-  std::array<index_t, max_atoms> s{};
+  std::array<index_t, value::max_atoms> e{};
+  std::array<index_t, value::max_atoms> s{};
   int n = 0;
   for (int k = 0; k < rank; ++k) {
     if (extent[k] == 0) return;
@@ -299,7 +299,7 @@ void copy_axes(T* dst, const T* src, const strided_map& m, int first, int thread
   index_t outer = 1;
   for (int k = first; k < g; ++k) outer *= m.extent[k];
   if (inner == 0 || outer == 0 || m.extent[g] == 0) return;
-  std::array<index_t, max_atoms> idx{};
+  std::array<index_t, value::max_atoms> idx{};
   index_t offset = 0;
   for (index_t f = 0; f < outer; ++f) {
     for (index_t j = 0; j < m.extent[g]; ++j)
@@ -317,7 +317,7 @@ void copy_axes(T* dst, const T* src, const strided_map& m, int first, int thread
 template <class T>
 void copy_elementwise(T* dst, const index_t* dst_stride, const T* src, const strided_map& m) {
   const index_t n = m.size();
-  std::array<index_t, max_atoms> idx{};
+  std::array<index_t, value::max_atoms> idx{};
   index_t d = 0;
   for (index_t flat = 0; flat < n; ++flat) {
     dst[d] = src[m.source_index(idx.data()) - m.offset];
@@ -359,8 +359,8 @@ template <class T>
 void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_map& m, int threads) {
   if (m.size() == 0) return;
   strided_map q;  // the problem with the destination's axes sorted outermost first
-  std::array<index_t, max_atoms> ds{};
-  std::array<int, max_atoms> order{};
+  std::array<index_t, value::max_atoms> ds{};
+  std::array<int, value::max_atoms> order{};
   int n = 0;
   for (int k = 0; k < m.rank; ++k) {
     if (m.extent[k] == 1) {
@@ -549,7 +549,7 @@ void convert_into(const Src& src, Dst&& dst, copy_options options = {}) {
                           detail::address_text(a.first) + "-" + detail::address_text(a.second) +
                           "): a conversion cannot run in place; convert into separate storage");
     // Strides of the destination's refined atoms: the parts of an atom split its stride.
-    std::array<index_t, detail::max_atoms> dst_stride{};
+    std::array<index_t, value::max_atoms> dst_stride{};
     for (std::size_t i = 0; i < D::atom_count(); ++i) {
       index_t stride = d.stride(i);
       for (int k = p.target_first[i] + p.target_count[i] - 1; k >= p.target_first[i]; --k) {
@@ -582,7 +582,7 @@ template <layout_type To, detail::tensor_like Src>
     if constexpr (std::is_trivially_copyable_v<V>) {
       detail::materialize(m, s.data(), dst.data(), options);
     } else {
-      std::array<index_t, detail::max_atoms> row_major{};
+      std::array<index_t, value::max_atoms> row_major{};
       for (index_t k = m.rank - 1, n = 1; k >= 0; --k) {
         row_major[static_cast<std::size_t>(k)] = n;
         n *= m.extent[k];

@@ -15,8 +15,8 @@
 
 #include <type_traits>
 
-#include "detail/model.hpp"
-#include "detail/steps.hpp"
+#include "engine/transform.hpp"
+#include "engine/validate.hpp"
 #include "layout.hpp"
 
 namespace axle {
@@ -117,26 +117,26 @@ using axis_at_t = typename atom_traits<atom_at_t<L, I>>::axis;
 
 template <class L>
 struct checked {
-  static constexpr error_info error = validate(desc_of<L>::value);
-  static constexpr bool ok = error.code == error_code::none;
+  static constexpr value::error error = value::validate(desc_of<L>::value);
+  static constexpr bool ok = error.code == value::error_code::none;
 };
 
 template <class L>
 struct canonical_of {
-  static constexpr layout_desc value = canonical_merges(desc_of<L>::value);
+  static constexpr value::layout value = value::canonical_merges(desc_of<L>::value);
 };
-/// Exposes the layout of a layout_result holder to the builder.
+/// Exposes the layout of a value::layout_result holder to the builder.
 template <class H>
 struct layout_of {
-  static constexpr const layout_desc& value = H::value.layout;
+  static constexpr const value::layout& value = H::value.layout;
 };
 
 /// The diagnostic for an invalid layout L (only instantiated when L is invalid).
 template <class L>
 struct validation_diagnostic {
-  static constexpr error_info e = checked<L>::error;
+  static constexpr value::error e = checked<L>::error;
   static constexpr auto pick() noexcept {
-    using C = error_code;
+    using C = value::error_code;
     if constexpr (e.code == C::axis_named_twice)
       return type_identity<axis_named_twice<axis_at_t<L, e.a>, in<L>>>{};
     else if constexpr (e.code == C::flip_of_non_spatial_axis)
@@ -180,11 +180,11 @@ using report_invalid_t = typename reporting<typename validation_diagnostic<typen
 /// says what went wrong.
 template <class L, class Args, class Op>
 struct argument_diagnostic {
-  static constexpr error_info e = Op::value.error;
+  static constexpr value::error e = Op::value.error;
   template <int K>
   using arg = type_at_t<Args, static_cast<std::size_t>(K)>;
   static constexpr auto pick() noexcept {
-    using C = error_code;
+    using C = value::error_code;
     if constexpr (e.code == C::axis_not_in_layout)
       return type_identity<axis_not_in_layout<arg<e.a>, in<L>>>{};
     else if constexpr (e.code == C::axis_split_across_entries)

@@ -32,8 +32,15 @@ struct fmt::formatter<A, char, void> : fmt::formatter<std::string_view> {
 };
 
 template <>
-struct fmt::formatter<axle::detail::layout_desc> : fmt::formatter<std::string_view> {
-  auto format(const axle::detail::layout_desc& l, fmt::format_context& ctx) const {
+struct fmt::formatter<axle::value::layout> : fmt::formatter<std::string_view> {
+  auto format(const axle::value::layout& l, fmt::format_context& ctx) const {
     return fmt::formatter<std::string_view>::format(axle::to_string(l), ctx);
+  }
+};
+
+template <>
+struct fmt::formatter<axle::value::plan> : fmt::formatter<std::string_view> {
+  auto format(const axle::value::plan& p, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(axle::to_string(p), ctx);
   }
 };

@@ -48,9 +48,9 @@ enum class dn_error : unsigned char {
 
 /// The parsed specs as layouts (atoms carry universe indices for the type layer; see below).
 struct dimension_numbers_desc {
-  axle::detail::layout_desc lhs{};
-  axle::detail::layout_desc rhs{};
-  axle::detail::layout_desc out{};
+  value::layout lhs{};
+  value::layout rhs{};
+  value::layout out{};
   int spatial = 0;
   dn_error error = dn_error::none;
   int spec = -1;    // 0 lhs, 1 rhs, 2 out: where the error is
@@ -59,15 +59,14 @@ struct dimension_numbers_desc {
 
 namespace detail {
 
-using axle::detail::atom;
-using axle::detail::layout_desc;
+using axle::value::atom;
 
 /// The type universe of the parsed layouts: atom `source` indices refer to it.
 using universe = axle::detail::type_list<axes::N, axes::C, axes::O, axes::I, axes::G, axes::D, axes::H, axes::W>;
 enum role : int { role_n, role_c, role_o, role_i, role_g, role_d, role_h, role_w };
 
-constexpr atom role_atom(int r) noexcept {
-  atom a;
+constexpr value::atom role_atom(int r) noexcept {
+  value::atom a;
   switch (r) {
     case role_n: a = axle::detail::arg_atom<axes::N>(r); break;
     case role_c: a = axle::detail::arg_atom<axes::C>(r); break;
@@ -168,7 +167,7 @@ constexpr dimension_numbers_desc check_spec(std::string_view s, int which, char 
     return r;
   }
   for (int k = 0; k < 3; ++k) {
-    layout_desc& l = k == 0 ? r.lhs : k == 1 ? r.rhs : r.out;
+    value::layout& l = k == 0 ? r.lhs : k == 1 ? r.rhs : r.out;
     for (char c : specs[k]) {
       if (k != 1) {
         l.push_entry(role_atom(c == 'N' ? role_n : c == 'C' ? role_c : spatial_role(c)));
@@ -181,7 +180,7 @@ constexpr dimension_numbers_desc check_spec(std::string_view s, int which, char 
         l.push_entry(role_atom(out_channels ? role_o : role_i));
         continue;
       }
-      atom a = role_atom(spatial_role(c));
+      value::atom a = role_atom(spatial_role(c));
       a.flipped = transpose_kernel;
       l.push_entry(a);
     }
@@ -217,7 +216,7 @@ struct parsed {
 };
 template <class P, int Which>
 struct spec_holder {
-  static constexpr const axle::detail::layout_desc& value = Which == 0 ? P::value.lhs : Which == 1 ? P::value.rhs : P::value.out;
+  static constexpr const value::layout& value = Which == 0 ? P::value.lhs : Which == 1 ? P::value.rhs : P::value.out;
 };
 
 template <fixed_string L, fixed_string R, fixed_string O, bool Grouped, bool TK>

@@ -23,9 +23,10 @@
 #include <utility>
 
 #include "axis.hpp"
-#include "detail/fixed_string.hpp"
-#include "detail/model.hpp"
+#include "detail/type_id.hpp"
 #include "detail/type_list.hpp"
+#include "engine/values.hpp"
+#include "fixed_string.hpp"
 
 namespace axle {
 
@@ -75,11 +76,11 @@ struct in {};
 namespace detail {
 
 template <class A>
-inline constexpr axis_info axis_info_of{A::label, A::kind, type_id<A>()};
+inline constexpr value::axis_info axis_info_of{A::label, A::kind, type_id<A>()};
 
 template <class A>
-constexpr atom axis_atom_of(int source) noexcept {
-  atom a;
+constexpr value::atom axis_atom_of(int source) noexcept {
+  value::atom a;
   a.axis = axis_info_of<A>.id;
   a.info = &axis_info_of<A>;
   a.source = source;
@@ -95,21 +96,21 @@ template <axis_tag A>
 struct atom_traits<A> {
   using base = A;
   using axis = A;
-  static constexpr atom make(int source) noexcept { return axis_atom_of<A>(source); }
+  static constexpr value::atom make(int source) noexcept { return axis_atom_of<A>(source); }
 };
 template <class T>
 struct atom_traits<flipped<T>> {
   using base = typename atom_traits<T>::base;
   using axis = typename atom_traits<T>::axis;
-  static constexpr atom make(int source) noexcept {
-    atom a = atom_traits<T>::make(source);
+  static constexpr value::atom make(int source) noexcept {
+    value::atom a = atom_traits<T>::make(source);
     a.flipped = true;
     return a;
   }
 };
 template <class T>
 struct atom_traits<flipped<flipped<T>>> : atom_traits<T> {
-  static constexpr atom make(int source) noexcept {
+  static constexpr value::atom make(int source) noexcept {
     static_assert(sizeof(flipped<flipped<T>>) != 0);  // fires the message of flipped<flipped<A>>
     return atom_traits<T>::make(source);
   }
@@ -118,8 +119,8 @@ template <axis_tag A, index_t S>
 struct atom_traits<outer<A, S>> {
   using base = outer<A, S>;
   using axis = A;
-  static constexpr atom make(int source) noexcept {
-    atom a = axis_atom_of<A>(source);
+  static constexpr value::atom make(int source) noexcept {
+    value::atom a = axis_atom_of<A>(source);
     a.stride = S;
     return a;
   }
@@ -128,8 +129,8 @@ template <axis_tag A, index_t E, index_t S>
 struct atom_traits<inner<A, E, S>> {
   using base = inner<A, E, S>;
   using axis = A;
-  static constexpr atom make(int source) noexcept {
-    atom a = axis_atom_of<A>(source);
+  static constexpr value::atom make(int source) noexcept {
+    value::atom a = axis_atom_of<A>(source);
     a.stride = S;
     a.extent = E;
     return a;
@@ -139,8 +140,8 @@ template <axis_tag A>
 struct atom_traits<unit<A>> {
   using base = unit<A>;
   using axis = A;
-  static constexpr atom make(int source) noexcept {
-    atom a = axis_atom_of<A>(source);
+  static constexpr value::atom make(int source) noexcept {
+    value::atom a = axis_atom_of<A>(source);
     a.unit = true;
     a.extent = 1;
     return a;
@@ -151,10 +152,10 @@ struct atom_traits<labels<A, L>> {
   using base = labels<A, L>;
   using axis = A;
   static constexpr std::string_view text = L.view();
-  static constexpr atom make(int source) noexcept {
-    atom a = axis_atom_of<A>(source);
+  static constexpr value::atom make(int source) noexcept {
+    value::atom a = axis_atom_of<A>(source);
     a.labels = &text;
-    a.extent = label_count(text);
+    a.extent = value::label_count(text);
     return a;
   }
 };
@@ -207,7 +208,7 @@ template <class L>
 using universe_t = typename base_list<flat_atoms_t<L>>::type;
 
 template <class... As>
-constexpr void push_atoms(layout_desc& d, int& source, type_list<As...>) noexcept {
+constexpr void push_atoms(value::layout& d, int& source, type_list<As...>) noexcept {
   (d.push(atom_traits<As>::make(source++)), ...);
   d.close_entry();
 }
@@ -217,28 +218,28 @@ template <class L, int Offset = 0>
 struct desc_of;
 template <class... Es, int Offset>
 struct desc_of<layout<Es...>, Offset> {
-  static constexpr layout_desc make() noexcept {
-    layout_desc d;
+  static constexpr value::layout make() noexcept {
+    value::layout d;
     [[maybe_unused]] int source = Offset;
     (push_atoms(d, source, typename entry_traits<Es>::atoms{}), ...);
     return d;
   }
-  static constexpr layout_desc value = make();
+  static constexpr value::layout value = make();
 };
 
 /// The atom of an argument type (an axis, a part, a unit or a labelled axis).
 template <class T>
-constexpr atom arg_atom(int source = -1) noexcept {
+constexpr value::atom arg_atom(int source = -1) noexcept {
   return atom_traits<T>::make(source);
 }
 
 // ---------------------------------------------------------------------------------------------
-// From descriptors back to types. `H::value.atoms` holds the atoms (a layout_desc or the pool of
-// a steps_desc); `source` indexes the type universe U.
+// From descriptors back to types. `H::value.atoms` holds the atoms (a value::layout or the pool of
+// a value::plan); `source` indexes the type universe U.
 
 /// Everything the type of an atom depends on, in one integer, so that each atom costs the
 /// builder a single constant evaluation.
-constexpr long long type_code(const atom& a) noexcept {
+constexpr long long type_code(const value::atom& a) noexcept {
   return (a.source + 1) | (static_cast<long long>(a.axis_source + 1) << 16) |
          (static_cast<long long>(a.flipped) << 32) | (static_cast<long long>(a.unit) << 33);
 }
@@ -307,7 +308,7 @@ struct make_layout<U, H, std::index_sequence<E...>> {
       std::make_index_sequence<static_cast<std::size_t>(H::value.entry_begin[E + 1] - H::value.entry_begin[E])>>::type...>;
 };
 
-/// The layout type of `H::value` (a layout_desc) over universe U.
+/// The layout type of `H::value` (a value::layout) over universe U.
 template <class U, class H>
 using build_layout_t = typename make_layout<U, H, std::make_index_sequence<static_cast<std::size_t>(H::value.nentries)>>::type;
 
@@ -349,5 +350,14 @@ concept layout_type = is_layout_v<T>;
 /// Number of storage dimensions.
 template <layout_type L>
 inline constexpr std::size_t rank_v = L::rank;
+
+namespace value {
+/// The value of a layout type: `value::of<layout<O, I, H, W>>()` is the `value::layout` the
+/// engine works on (static storage: the reference stays valid).
+template <layout_type L>
+[[nodiscard]] constexpr const layout& of() noexcept {
+  return detail::desc_of<L>::value;
+}
+}  // namespace value
 
 }  // namespace axle

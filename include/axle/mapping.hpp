@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "detail/model.hpp"
+#include "engine/derive.hpp"
 #include "notation.hpp"
 
 namespace axle {
@@ -40,7 +40,7 @@ namespace detail {
 inline constexpr int max_labels = 16;
 
 struct atom_extents {
-  std::array<index_t, max_atoms> extent{};
+  std::array<index_t, value::max_atoms> extent{};
   int n = 0;
 };
 
@@ -52,7 +52,7 @@ constexpr std::string shape_text(std::span<const index_t> shape) {
 
 /// The extent of each atom of `l` for a buffer of storage shape `shape`. `known` gives sizes the
 /// shape alone does not determine (all but one dynamic atom of a merged dimension).
-constexpr atom_extents resolve_extents(const layout_desc& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
+constexpr atom_extents resolve_extents(const value::layout& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
                                     std::string_view what = "tensor") {
   if (static_cast<int>(shape.size()) != l.nentries)
     throw shape_error(std::string(what) + ": shape " + shape_text(shape) + " has " + int_text(static_cast<long long>(shape.size())) +
@@ -66,9 +66,9 @@ constexpr atom_extents resolve_extents(const layout_desc& l, std::span<const ind
     int unknown = -1;
     int unknowns = 0;
     for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) {
-      const atom& a = l.atoms[i];
+      const value::atom& a = l.atoms[i];
       index_t x = a.extent;
-      if (x == dynamic_extent && is_whole(a))
+      if (x == dynamic_extent && value::is_whole(a))
         for (const axis_size& k : known)
           if (k.axis == a.name()) x = k.extent;
       if (x == dynamic_extent) {
@@ -109,7 +109,7 @@ constexpr atom_extents resolve_extents(const layout_desc& l, std::span<const ind
 }
 
 /// The storage shape of a layout whose atoms have the given extents.
-constexpr std::vector<index_t> storage_shape(const layout_desc& l, const atom_extents& x) {
+constexpr std::vector<index_t> storage_shape(const value::layout& l, const atom_extents& x) {
   std::vector<index_t> shape(static_cast<std::size_t>(l.nentries), 1);
   for (int e = 0; e < l.nentries; ++e)
     for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i) shape[static_cast<std::size_t>(e)] *= x.extent[i];
@@ -122,10 +122,10 @@ constexpr std::vector<index_t> storage_shape(const layout_desc& l, const atom_ex
 /// result index j reads source block gather[j].
 struct strided_map {
   int rank = 0;
-  std::array<index_t, max_atoms> extent{};
-  std::array<index_t, max_atoms> stride{};
-  std::array<int, max_atoms> gather_count{};
-  std::array<std::array<int, max_labels>, max_atoms> gather{};
+  std::array<index_t, value::max_atoms> extent{};
+  std::array<index_t, value::max_atoms> stride{};
+  std::array<int, value::max_atoms> gather_count{};
+  std::array<std::array<int, max_labels>, value::max_atoms> gather{};
   index_t offset = 0;
   atom_extents source_atoms{};       // extents of the source layout's atoms
   atom_extents target_atoms{};       // extents of the target layout's atoms
@@ -150,29 +150,29 @@ struct strided_map {
   }
 };
 
-/// Does refined atom `r` (of a plan_desc) lie inside layout atom `a`?
-[[nodiscard]] constexpr bool lies_in(const atom& r, const atom& a) noexcept {
+/// Does refined atom `r` (of a value::derivation) lie inside layout atom `a`?
+[[nodiscard]] constexpr bool lies_in(const value::atom& r, const value::atom& a) noexcept {
   if (r.axis != a.axis || r.unit != a.unit || r.labelled() != a.labelled()) return false;
-  if (!is_part(a)) return true;  // a whole, unit or labelled atom: its axis appears nowhere else
+  if (!value::is_part(a)) return true;  // a whole, unit or labelled atom: its axis appears nowhere else
   return r.stride >= a.stride && (a.extent == dynamic_extent || r.stride < a.stride * a.extent);
 }
 
-/// Maps plan `p` (from derive(), without error) onto a source whose atoms (of p.from) have the
+/// Maps plan `p` (from value::derive(), without error) onto a source whose atoms (of p.from) have the
 /// given extents and signed element strides — any view, contiguous or not. An empty source's
 /// offset is 0: there is no element to point at. The storage shapes are left empty.
-constexpr strided_map map_atoms(const plan_desc& p, const index_t* extent, const index_t* stride) {
-  const layout_desc& from = *p.from;
-  const layout_desc& to = *p.to;
+constexpr strided_map map_atoms(const value::derivation& p, const index_t* extent, const index_t* stride) {
+  const value::layout& from = *p.from;
+  const value::layout& to = *p.to;
   strided_map m;
   m.source_atoms.n = from.natoms;
   for (int a = 0; a < from.natoms; ++a) m.source_atoms.extent[a] = extent[a];
   // A refined atom is a digit of the source atom it lies in: its stride is that atom's stride
   // times the ratio of their radices; a dynamic one has what its atom leaves.
-  index_t src_extent[max_atoms]{};
-  index_t src_stride[max_atoms]{};
+  index_t src_extent[value::max_atoms]{};
+  index_t src_stride[value::max_atoms]{};
   for (int r = 0, a = 0; r < p.nsrc; ++r) {
     while (a < from.natoms && !lies_in(p.src[r], from.atoms[a])) ++a;
-    const atom& x = from.atoms[a];
+    const value::atom& x = from.atoms[a];
     src_stride[r] = stride[a] * (p.src[r].stride / x.stride);
     if (p.src[r].extent != dynamic_extent) {
       src_extent[r] = p.src[r].extent;
@@ -204,11 +204,11 @@ constexpr strided_map map_atoms(const plan_desc& p, const index_t* extent, const
       m.offset += (m.extent[k] - 1) * m.stride[k];
       m.stride[k] = -m.stride[k];
     }
-    const atom& d = p.dst[k];
+    const value::atom& d = p.dst[k];
     if (d.labelled() && d.label_text() != p.src[r].label_text()) {
-      const int n = label_count(d.label_text());
+      const int n = value::label_count(d.label_text());
       m.gather_count[k] = n;
-      for (int j = 0; j < n; ++j) m.gather[k][j] = label_index(p.src[r].label_text(), label_at(d.label_text(), j));
+      for (int j = 0; j < n; ++j) m.gather[k][j] = value::label_index(p.src[r].label_text(), value::label_at(d.label_text(), j));
     }
   }
   if (empty) m.offset = 0;
@@ -222,12 +222,12 @@ constexpr strided_map map_atoms(const plan_desc& p, const index_t* extent, const
   return m;
 }
 
-/// Maps plan `p` (from derive(), without error) onto a contiguous source buffer of storage
+/// Maps plan `p` (from value::derive(), without error) onto a contiguous source buffer of storage
 /// shape `shape`.
-constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
+constexpr strided_map map_plan(const value::derivation& p, std::span<const index_t> shape, std::span<const axis_size> known = {}) {
   const atom_extents x = resolve_extents(*p.from, shape, known, "source");
-  // Row-major strides of the source's atoms: storage order is atom order, outer first.
-  index_t stride[max_atoms]{};
+  // Row-major strides of the source's atoms: storage order is value::atom order, outer first.
+  index_t stride[value::max_atoms]{};
   for (index_t s = 1, a = x.n - 1; a >= 0; --a) {
     stride[a] = s;
     s *= x.extent[a];
@@ -242,7 +242,7 @@ constexpr strided_map map_plan(const plan_desc& p, std::span<const index_t> shap
 /// at a time. The reference the fast paths are tested against.
 template <class T>
 constexpr void copy_by_index(const strided_map& m, const T* src, T* dst) {
-  std::array<index_t, max_atoms> idx{};
+  std::array<index_t, value::max_atoms> idx{};
   const index_t n = m.size();
   for (index_t flat = 0; flat < n; ++flat) {
     dst[flat] = src[m.source_index(idx.data())];

@@ -12,9 +12,10 @@
 #include <string>
 #include <string_view>
 
-#include "detail/model.hpp"
-#include "detail/steps.hpp"
+#include "engine/apply.hpp"
+#include "engine/normal_form.hpp"
 #include "layout.hpp"
+#include "steps.hpp"
 
 namespace axle {
 namespace detail {
@@ -34,7 +35,7 @@ constexpr void append_lower(std::string& out, std::string_view s) {
 }
 
 /// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`.
-constexpr void append_atom(std::string& out, const atom& a) {
+constexpr void append_atom(std::string& out, const value::atom& a) {
   if (a.unit) {
     out += a.name();
     out += "=1";
@@ -61,7 +62,7 @@ constexpr void append_atom(std::string& out, const atom& a) {
 }
 
 /// The elements of a swap or permutation: storage dimensions, a merged one in parentheses.
-constexpr void append_elements(std::string& out, const steps_desc& s, int begin, int count) {
+constexpr void append_elements(std::string& out, const value::plan& s, int begin, int count) {
   for (int i = begin, first = 1; i < begin + count; first = 0) {
     const int end = s.element_end(i, begin + count);
     if (!first) out += ", ";
@@ -75,7 +76,7 @@ constexpr void append_elements(std::string& out, const steps_desc& s, int begin,
   }
 }
 
-constexpr void append_atoms(std::string& out, const atom* atoms, int n, bool parenthesise_several) {
+constexpr void append_atoms(std::string& out, const value::atom* atoms, int n, bool parenthesise_several) {
   if (n != 1 && parenthesise_several) out += '(';
   for (int k = 0; k < n; ++k) {
     if (k > 0) out += ", ";
@@ -87,7 +88,7 @@ constexpr void append_atoms(std::string& out, const atom* atoms, int n, bool par
 }  // namespace detail
 
 /// `(I, O, H~, W~)`
-constexpr std::string to_string(const detail::layout_desc& l) {
+constexpr std::string to_string(const value::layout& l) {
   std::string out = "(";
   for (int e = 0; e < l.nentries; ++e) {
     if (e > 0) out += ", ";
@@ -97,42 +98,42 @@ constexpr std::string to_string(const detail::layout_desc& l) {
 }
 
 /// `swap(O, I) · flip(H, W)`, or `id`.
-constexpr std::string to_string(const detail::steps_desc& s) {
-  using detail::step_kind;
+constexpr std::string to_string(const value::plan& s) {
+  using value::step_kind;
   if (s.nsteps == 0) return "id";
   std::string out;
   for (int k = 0; k < s.nsteps; ++k) {
-    const detail::step_desc& st = s.steps[k];
-    const detail::atom* a = &s.atoms[st.a_begin];
-    const detail::atom* b = &s.atoms[st.b_begin];
+    const value::step& st = s.steps[k];
+    const value::atom* a = &s.atoms[st.a_begin];
+    const value::atom* b = &s.atoms[st.b_begin];
     if (k > 0) out += " \u00b7 ";
     switch (st.kind) {
-      case step_kind::split:
+      case value::step_kind::split:
         out += "split(";
         detail::append_atoms(out, a, st.a_count, true);
         out += " \u2192 ";
         detail::append_atoms(out, b, st.b_count, false);
         out += ')';
         break;
-      case step_kind::merge:
+      case value::step_kind::merge:
         out += "merge(";
         detail::append_atoms(out, b, st.b_count, false);
         out += " \u2192 ";
         detail::append_atoms(out, a, st.a_count, true);
         out += ')';
         break;
-      case step_kind::swap:
+      case value::step_kind::swap:
         out += "swap(";
         detail::append_elements(out, s, st.a_begin, st.a_count);
         out += ')';
         break;
-      case step_kind::permute: {
+      case value::step_kind::permute: {
         // The order after; unit axes that appear or disappear are named as such, and an axis
         // that becomes a unit axis (its extent must be 1), or stops being one, as unit(M).
         std::string dropped, inserted, units;
-        auto in = [](const detail::atom* xs, int n, const detail::atom& x) {
+        auto in = [](const value::atom* xs, int n, const value::atom& x) {
           for (int q = 0; q < n; ++q)
-            if (detail::same_atom(xs[q], x) || detail::unit_of_whole(xs[q], x)) return true;
+            if (value::same_atom(xs[q], x) || value::unit_of_whole(xs[q], x)) return true;
           return false;
         };
         for (int q = 0; q < st.a_count; ++q)
@@ -140,7 +141,7 @@ constexpr std::string to_string(const detail::steps_desc& s) {
         for (int q = 0; q < st.b_count; ++q) {
           if (!in(a, st.a_count, b[q])) (inserted += inserted.empty() ? "" : ", ") += b[q].name();
           for (int r = 0; r < st.a_count; ++r)
-            if (detail::unit_of_whole(a[r], b[q])) (units += units.empty() ? "" : ", ") += b[q].name();
+            if (value::unit_of_whole(a[r], b[q])) (units += units.empty() ? "" : ", ") += b[q].name();
         }
         // Is it only a drop or an insert? Then the kept elements are in the same order.
         bool reordered = false;
@@ -148,7 +149,7 @@ constexpr std::string to_string(const detail::steps_desc& s) {
           while (i < st.a_count && !in(b, st.b_count, a[i])) ++i;
           while (j < st.b_count && !in(a, st.a_count, b[j])) ++j;
           if (i == st.a_count || j == st.b_count) break;
-          reordered = reordered || !(detail::same_atom(a[i], b[j]) || detail::unit_of_whole(a[i], b[j]));
+          reordered = reordered || !(value::same_atom(a[i], b[j]) || value::unit_of_whole(a[i], b[j]));
           ++i;
           ++j;
         }
@@ -164,12 +165,12 @@ constexpr std::string to_string(const detail::steps_desc& s) {
         out += step;
         break;
       }
-      case step_kind::flip:
+      case value::step_kind::flip:
         out += "flip(";
         detail::append_atoms(out, a, st.a_count, false);
         out += ')';
         break;
-      case step_kind::reorder:
+      case value::step_kind::reorder:
         out += "reorder(";
         out += a[0].name();
         out += ": ";

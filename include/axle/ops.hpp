@@ -133,7 +133,7 @@ template <class... S>
 using channels_last_of = layout<axes::N, S..., axes::C>;
 
 /// Number of distinct spatial axes of a layout.
-[[nodiscard]] constexpr int count_spatial_axes(const layout_desc& l) noexcept {
+[[nodiscard]] constexpr int count_spatial_axes(const value::layout& l) noexcept {
   int n = 0;
   for (int i = 0; i < l.natoms; ++i) {
     if (!l.atoms[i].spatial()) continue;
@@ -144,7 +144,7 @@ using channels_last_of = layout<axes::N, S..., axes::C>;
   return n;
 }
 /// Number of distinct spatial axes stored reversed.
-[[nodiscard]] constexpr int count_flipped_axes(const layout_desc& l) noexcept {
+[[nodiscard]] constexpr int count_flipped_axes(const value::layout& l) noexcept {
   int n = 0;
   for (int i = 0; i < l.natoms; ++i) {
     if (!l.atoms[i].spatial() || !l.atoms[i].flipped) continue;
@@ -154,7 +154,7 @@ using channels_last_of = layout<axes::N, S..., axes::C>;
   }
   return n;
 }
-[[nodiscard]] constexpr bool has_axis(const layout_desc& l, axis_ref a) noexcept { return find_axis(l, a) >= 0; }
+[[nodiscard]] constexpr bool has_axis(const value::layout& l, value::axis_id a) noexcept { return value::find_axis(l, a) >= 0; }
 
 template <class S>
 struct is_flip_step : std::false_type {};

@@ -22,10 +22,12 @@
 #include <type_traits>
 #include <utility>
 
-#include "detail/model.hpp"
-#include "detail/steps.hpp"
 #include "diagnostics.hpp"
+#include "engine/apply.hpp"
+#include "engine/derive.hpp"
+#include "engine/normal_form.hpp"
 #include "layout.hpp"
+#include "steps.hpp"
 
 namespace axle {
 namespace detail {
@@ -33,21 +35,21 @@ namespace detail {
 template <class From, class To>
 struct derivation {
   using universe = concat_t<universe_t<From>, universe_t<To>>;
-  static constexpr plan_desc value =
-      derive(desc_of<From>::value, desc_of<To>::value, true, static_cast<int>(universe_t<From>::size));
-  static constexpr bool ok = value.error.code == error_code::none;
+  static constexpr value::derivation value =
+      value::derive(desc_of<From>::value, desc_of<To>::value, true, static_cast<int>(universe_t<From>::size));
+  static constexpr bool ok = value.error.code == value::error_code::none;
 };
 
 template <class D>
 struct normal_steps {
-  static constexpr steps_desc value = normal_form(D::value, false);
+  static constexpr value::plan value = value::normal_form(D::value, false);
 };
 
 /// Why there is no plan from `From` to `To`: the trailing arguments of the diagnostics.
 template <class From, class To>
 struct reasons {
   using D = derivation<From, To>;
-  static constexpr error_info e = D::value.error;
+  static constexpr value::error e = D::value.error;
 
   template <class L, bool Missing, class Ks>
   struct axes_of;
@@ -63,13 +65,13 @@ struct reasons {
   };
 
   static constexpr auto pick() noexcept {
-    if constexpr (e.code == error_code::axes_differ) {
+    if constexpr (e.code == value::error_code::axes_differ) {
       using missing = typename axes_of<To, true, std::make_index_sequence<static_cast<std::size_t>(D::value.nmissing)>>::type;
       using extra = typename axes_of<From, false, std::make_index_sequence<static_cast<std::size_t>(D::value.nextra)>>::type;
       return type_identity<type_list<typename wrap<missing_axes, missing>::type, typename wrap<extra_axes, extra>::type>>{};
-    } else if constexpr (e.code == error_code::labels_differ) {
+    } else if constexpr (e.code == value::error_code::labels_differ) {
       return type_identity<type_list<labels_differ<atom_at_t<From, e.a>, atom_at_t<To, e.b>>>>{};
-    } else if constexpr (e.code == error_code::incompatible_blocking && e.a >= 0 && e.b >= 0) {
+    } else if constexpr (e.code == value::error_code::incompatible_blocking && e.a >= 0 && e.b >= 0) {
       return type_identity<type_list<incompatible_blocking<atom_at_t<From, e.a>, atom_at_t<To, e.b>>>>{};
     } else {
       return type_identity<type_list<too_many_axes<>>>{};
@@ -112,14 +114,14 @@ struct step_list<plan<Ss...>> {
 template <class P, class L>
 struct application {
   using universe = concat_t<universe_t<L>, plan_universe_t<P>>;
-  static constexpr layout_result value =
-      apply_steps(desc_of<L>::value, steps_of<P, static_cast<int>(universe_t<L>::size)>::value);
+  static constexpr value::layout_result value =
+      value::apply(desc_of<L>::value, steps_of<P, static_cast<int>(universe_t<L>::size)>::value);
 };
 
 /// Does a plan fit one step descriptor? Longer plans (long compositions) are applied in halves.
 template <class P>
-inline constexpr bool fits_v = plan_universe_t<P>::size <= static_cast<std::size_t>(steps_desc::pool_capacity) &&
-                               P::size <= static_cast<std::size_t>(max_steps);
+inline constexpr bool fits_v = plan_universe_t<P>::size <= static_cast<std::size_t>(value::plan::pool_capacity) &&
+                               P::size <= static_cast<std::size_t>(value::max_steps);
 
 template <class P, std::size_t Begin, class Ks>
 struct sub_plan;
@@ -129,7 +131,7 @@ struct sub_plan<plan<Ss...>, Begin, std::index_sequence<K...>> {
 };
 
 template <class P, class L, bool Fits = fits_v<P>>
-inline constexpr bool applies_v = application<P, L>::value.error.code == error_code::none;
+inline constexpr bool applies_v = application<P, L>::value.error.code == value::error_code::none;
 template <class P, class L>
 inline constexpr bool applies_v<P, L, false> = true;  // decided half by half
 
@@ -157,7 +159,7 @@ struct applied<P, L, false, true, true> {
 
 template <class P>
 struct inverse_steps {
-  static constexpr steps_desc value = inverse(steps_of<P>::value);
+  static constexpr value::plan value = inverse(steps_of<P>::value);
 };
 
 template <class P, class Q>

@@ -20,10 +20,10 @@
 namespace axle {
 namespace detail {
 
-/// The layout Op computes from L (Op::value is a layout_result over L's universe, extended by
+/// The layout Op computes from L (Op::value is a value::layout_result over L's universe, extended by
 /// Extra), or a diagnostic and L unchanged.
 template <class L, class Args, class Op, class Extra = type_list<>, bool Valid = checked<L>::ok,
-          bool Ok = Valid && Op::value.error.code == error_code::none>
+          bool Ok = Valid && Op::value.error.code == value::error_code::none>
 struct transformed {
   using type = build_layout_t<concat_t<universe_t<L>, Extra>, layout_of<Op>>;
 };
@@ -38,41 +38,41 @@ struct transformed<L, Args, Op, Extra, true, false> {
 
 template <class... As>
 struct atoms_array {
-  static constexpr atom value[sizeof...(As) + 1] = {arg_atom<As>()..., atom{}};
+  static constexpr value::atom value[sizeof...(As) + 1] = {arg_atom<As>()..., value::atom{}};
 };
 
 template <class L, class A, class B>
 struct swap_op {
-  static constexpr layout_result value = swap_entries(desc_of<L>::value, arg_atom<A>(), arg_atom<B>());
+  static constexpr value::layout_result value = value::swap_entries(desc_of<L>::value, arg_atom<A>(), arg_atom<B>());
 };
 template <class L, class... As>
 struct flip_op {
-  static constexpr layout_result value = flip_axes(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
+  static constexpr value::layout_result value = flip_axes(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
 };
 template <class L, class... As>
 struct permute_op {
-  static constexpr layout_result value = permute_entries(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
+  static constexpr value::layout_result value = value::permute_entries(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
 };
 template <class L, class A, int Pos>
 struct move_op {
-  static constexpr layout_result value = move_entry(desc_of<L>::value, arg_atom<A>(), Pos);
+  static constexpr value::layout_result value = value::move_entry(desc_of<L>::value, arg_atom<A>(), Pos);
 };
 template <class L, class A, index_t Factor>
 struct split_op {
-  static constexpr layout_result value = split_entry(desc_of<L>::value, arg_atom<A>(), Factor);
+  static constexpr value::layout_result value = value::split_entry(desc_of<L>::value, arg_atom<A>(), Factor);
 };
 template <class L, class... As>
 struct merge_op {
-  static constexpr layout_result value = merge_entries(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
+  static constexpr value::layout_result value = value::merge_entries(desc_of<L>::value, atoms_array<As...>::value, sizeof...(As));
 };
 template <class L, class A, bool MustExist>
 struct drop_op {
-  static constexpr layout_result value = drop_axis(desc_of<L>::value, arg_atom<A>(), MustExist);
+  static constexpr value::layout_result value = value::drop_axis(desc_of<L>::value, arg_atom<A>(), MustExist);
 };
 /// The new labels get a universe index past L's atoms, so the builder finds their type.
 template <class L, class A>
 struct reorder_op {
-  static constexpr layout_result value = relabel(desc_of<L>::value, arg_atom<A>(static_cast<int>(universe_t<L>::size)));
+  static constexpr value::layout_result value = value::relabel(desc_of<L>::value, arg_atom<A>(static_cast<int>(universe_t<L>::size)));
 };
 
 }  // namespace detail

@@ -8,7 +8,7 @@
 //     float b = w(3, 0, 1, 2);                  // by position, in storage order
 //
 // tensor_view<T, L, Extents, Mapping>
-//     Non-owning; T may be const. One extent per *atom* of L: the atoms in storage order, merged
+//     Non-owning; T may be const. One extent per *value::atom* of L: the atoms in storage order, merged
 //     dimensions flattened (((G, O), I, H, W) has the five atoms G, O, I, H, W). Mapping is
 //       strided     (the default) one signed stride per atom, stored: plan views (permuted,
 //                   reversed, see <axle/convert.hpp>) are views like any other;
@@ -85,8 +85,8 @@
 #include <vector>
 
 #include "axis.hpp"
-#include "detail/fixed_string.hpp"
-#include "detail/model.hpp"
+#include "engine/values.hpp"
+#include "fixed_string.hpp"
 #include "diagnostics.hpp"
 #include "layout.hpp"
 #include "mapping.hpp"
@@ -253,7 +253,7 @@ inline constexpr uninitialized_t uninitialized{};
 namespace detail {
 
 /// The identity of axis A as the engine's atoms carry it (compared by value, never by address).
-using axis_identity = decltype(atom{}.axis);
+using axis_identity = decltype(value::atom{}.axis);
 template <class A>
 inline constexpr axis_identity axis_identity_of = axis_atom_of<A>(-1).axis;
 
@@ -261,7 +261,7 @@ template <class L, class Ks = std::make_index_sequence<flat_atoms_t<L>::size>>
 struct default_extents;
 template <class L, std::size_t... K>
 struct default_extents<L, std::index_sequence<K...>> {
-  using type = extents<(K < static_cast<std::size_t>(max_atoms) ? desc_of<L>::value.atoms[K].extent : dynamic_extent)...>;
+  using type = extents<(K < static_cast<std::size_t>(value::max_atoms) ? desc_of<L>::value.atoms[K].extent : dynamic_extent)...>;
 };
 
 /// Reports an invalid layout once, or is true.
@@ -287,7 +287,7 @@ constexpr std::string values_text(const Range& values) {
 }
 
 /// `O`, `H~`, `O/16`, `16o`: one atom in the notation.
-constexpr std::string atom_text(const atom& a) {
+constexpr std::string atom_text(const value::atom& a) {
   std::string s;
   append_atom(s, a);
   return s;
@@ -339,8 +339,8 @@ enum class access_error : unsigned char { none, mixed, count, not_in_layout, nam
 struct access_result {
   access_error error = access_error::none;
   int arg = -1;                                  // the offending argument
-  std::array<int, max_atoms> arg_of_atom{};      // named: the argument indexing each atom, -1: none
-  std::array<int, max_atoms> missing{};          // atoms of the axes not named (one per axis)
+  std::array<int, value::max_atoms> arg_of_atom{};      // named: the argument indexing each atom, -1: none
+  std::array<int, value::max_atoms> missing{};          // atoms of the axes not named (one per axis)
   int nmissing = 0;
 };
 
@@ -348,7 +348,7 @@ struct access_result {
 template <class L, class... Args>
 struct access {
   using args = type_list<Args...>;
-  static constexpr const layout_desc& d = desc_of<L>::value;
+  static constexpr const value::layout& d = desc_of<L>::value;
   static constexpr int nargs = static_cast<int>(sizeof...(Args));
   static constexpr bool any_named = ((index_arg<Args>::kind == access_kind::named) || ...);
   static constexpr bool all_named = ((index_arg<Args>::kind == access_kind::named) && ...);
@@ -372,7 +372,7 @@ struct access {
 
   static constexpr access_result resolve() noexcept {
     access_result r;
-    for (int k = 0; k < max_atoms; ++k) r.arg_of_atom[k] = -1;
+    for (int k = 0; k < value::max_atoms; ++k) r.arg_of_atom[k] = -1;
     if constexpr (kind == access_kind::positional) {
       if (nargs != d.nentries) r.error = access_error::count;
       return r;
@@ -392,7 +392,7 @@ struct access {
           if (d.atoms[k].axis == axis_of[j]) {
             found = true;
             if (r.arg_of_atom[k] < 0) r.arg_of_atom[k] = j;
-            if (by_label[j] && (!d.atoms[k].labelled() || label_index(d.atoms[k].label_text(), text[j]) < 0) &&
+            if (by_label[j] && (!d.atoms[k].labelled() || value::label_index(d.atoms[k].label_text(), text[j]) < 0) &&
                 r.error == access_error::none) {
               r.error = access_error::bad_label;
               r.arg = j;
@@ -422,7 +422,7 @@ struct access {
   template <int J>
   static constexpr index_t label_value() noexcept {
     for (int k = 0; k < d.natoms; ++k)
-      if (d.atoms[k].axis == axis_of[J]) return label_index(d.atoms[k].label_text(), text[J]);
+      if (d.atoms[k].axis == axis_of[J]) return value::label_index(d.atoms[k].label_text(), text[J]);
     return 0;
   }
 
@@ -468,7 +468,7 @@ enum class check : unsigned char { none, abort, raise };
 
 /// Reports an index out of range: `atom` >= 0 names an axis (by its first atom), otherwise
 /// `entry` names a storage dimension.
-[[noreturn]] inline void index_out_of_range(check how, const layout_desc& d, int atom, int entry, index_t i, index_t n) {
+[[noreturn]] inline void index_out_of_range(check how, const value::layout& d, int atom, int entry, index_t i, index_t n) {
   std::string message = "axle: index " + detail::int_text(i) + " is out of range for ";
   if (atom >= 0) {
     message += "axis " + std::string(d.atoms[atom].name());
@@ -485,13 +485,13 @@ enum class check : unsigned char { none, abort, raise };
 
 /// The atoms of one axis in a layout, in storage order.
 struct atom_list {
-  std::array<int, max_atoms> k{};
+  std::array<int, value::max_atoms> k{};
   int n = 0;
 };
 template <class L, class A>
 constexpr atom_list atoms_of_axis() noexcept {
   atom_list r;
-  const layout_desc& d = desc_of<L>::value;
+  const value::layout& d = desc_of<L>::value;
   for (int i = 0; i < d.natoms; ++i)
     if (d.atoms[i].axis == axis_identity_of<A>) r.k[r.n++] = i;
   return r;
@@ -541,7 +541,7 @@ constexpr bool extents_fit() noexcept {
   } else if constexpr (E::rank() != flat_atoms_t<L>::size) {
     return false;
   } else {
-    for (std::size_t k = 0; k < E::rank() && k < static_cast<std::size_t>(max_atoms); ++k) {
+    for (std::size_t k = 0; k < E::rank() && k < static_cast<std::size_t>(value::max_atoms); ++k) {
       const index_t intrinsic = desc_of<L>::value.atoms[k].extent;
       const index_t declared = E::static_extent(k);
       if (intrinsic != dynamic_extent && declared != dynamic_extent && intrinsic != declared) return false;
@@ -575,7 +575,7 @@ class tensor_view {
   static_assert(detail::extents_fit_v<L, Extents>,
                 "axle::tensor_view<T, L, E>: E has one extent per atom of L, and agrees with the atoms' intrinsic extents");
 
-  static constexpr const detail::layout_desc& desc_ = detail::desc_of<L>::value;
+  static constexpr const value::layout& desc_ = detail::desc_of<L>::value;
   static constexpr std::size_t natoms_ = detail::flat_atoms_t<L>::size;
   static constexpr bool strided_ = std::is_same_v<Mapping, strided>;
 
@@ -681,9 +681,9 @@ class tensor_view {
     else
       return detail::row_major_strides(all_extents(ext_));
   }
-  /// Extent of atom k (storage order, merged dimensions flattened).
+  /// Extent of value::atom k (storage order, merged dimensions flattened).
   [[nodiscard]] constexpr index_t extent(std::size_t k) const noexcept { return ext_.extent(k); }
-  /// Signed stride of atom k, in elements.
+  /// Signed stride of value::atom k, in elements.
   [[nodiscard]] constexpr index_t stride(std::size_t k) const noexcept {
     if constexpr (strided_) {
       return stride_[k];
@@ -774,7 +774,7 @@ class tensor_view {
     // needs it; elsewhere it is checked against the shape below, with a message naming the axis.
     std::vector<axis_size> all;
     for (std::size_t k = 0; k < natoms_; ++k)
-      if (Extents::static_extent(k) != dynamic_extent && detail::is_whole(desc_.atoms[k]) &&
+      if (Extents::static_extent(k) != dynamic_extent && value::is_whole(desc_.atoms[k]) &&
           desc_.entry_size(desc_.entry_of(static_cast<int>(k))) > 1)
         all.push_back({desc_.atoms[k].name(), Extents::static_extent(k)});
     all.insert(all.end(), known.begin(), known.end());
@@ -823,13 +823,13 @@ class tensor_view {
     if constexpr (j < 0) {
       return 0;  // a unit axis left out
     } else {
-      constexpr detail::atom a = desc_.atoms[K];
+      constexpr value::atom a = desc_.atoms[K];
       index_t i = 0;
       if constexpr (A::by_label[j])
         i = A::template label_value<j>();
       else
         i = idx[j];
-      if constexpr (detail::is_part(a)) {
+      if constexpr (value::is_part(a)) {
         if constexpr (a.stride != 1) i /= a.stride;
         if constexpr (a.extent != dynamic_extent) i %= a.extent;
       }

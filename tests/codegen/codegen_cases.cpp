@@ -22,7 +22,7 @@ struct feature : axis<"feature"> {};
 
 template <class From, class To>
 void emit(const char* name, std::vector<index_t> shape, std::vector<axis_size> known = {}) {
-  const detail::plan_desc& p = detail::derivation<From, To>::value;
+  const axle::value::derivation& p = detail::derivation<From, To>::value;
   const detail::strided_map m = detail::map_plan(p, shape, known);
   std::vector<long long> src(static_cast<std::size_t>(m.size()));
   std::iota(src.begin(), src.end(), 0LL);

@@ -61,16 +61,16 @@ fs::path fixtures_root() {
 }
 
 template <int R>
-const detail::layout_desc& canonical_kernel() {
+const axle::value::layout& canonical_kernel() {
   return detail::desc_of<axle::with_spatial_t<R, axle::catalogue::layouts::gO_I_s>>::value;
 }
 template <int R>
-const detail::layout_desc& adjoint_kernel() {
+const axle::value::layout& adjoint_kernel() {
   return detail::desc_of<axle::with_spatial_t<R, axle::catalogue::layouts::gI_O_fs>>::value;
 }
 
 /// The engine's input layout of a kind, for a spatial rank.
-const detail::layout_desc& engine_layout(ref::op_kind kind, int spatial) {
+const axle::value::layout& engine_layout(ref::op_kind kind, int spatial) {
   const bool adjoint = kind == ref::op_kind::transpose_adjoint;
   switch (spatial) {
     case 1: return adjoint ? adjoint_kernel<1>() : canonical_kernel<1>();
@@ -179,23 +179,23 @@ std::vector<float> convert(const conf::onnx_case& c, const std::vector<float>& w
   const axle::catalogue::entry_info* e =
       axle::catalogue::find(c.op == conf::op_kind::conv ? "onnx.conv" : "onnx.convtranspose", spatial);
   if (e == nullptr) throw std::logic_error("no ONNX catalogue entry of rank " + std::to_string(spatial));
-  detail::layout_desc from = *e->weight, to = engine_layout(kind, spatial);
+  axle::value::layout from = *e->weight, to = engine_layout(kind, spatial);
   if (flip_entry)  // a deliberately wrong catalogue entry: every spatial axis reversed
     for (int a = 0; a < from.natoms; ++a) from.atoms[a].flipped = from.atoms[a].spatial() ? !from.atoms[a].flipped : false;
   std::vector<axle::axis_size> known;
   if (groups == 1) {
-    from = axle::detail::one_group(from);
-    to = axle::detail::one_group(to);
+    from = axle::value::one_group(from);
+    to = axle::value::one_group(to);
   } else {
     known.push_back({"G", groups});
   }
-  const detail::plan_desc p = detail::derive(from, to);
+  const axle::value::derivation p = axle::value::derive(from, to);
   if (p.error) throw std::logic_error("axle derives no conversion from " + axle::to_string(from) + " to " + axle::to_string(to));
   const detail::strided_map m = detail::map_plan(p, to_index(c.w_shape), known);
   std::vector<float> out(w.size());
   detail::copy_by_index(m, w.data(), out.data());
   plan_text = std::string(e->name) + " " + axle::to_string(from) + " -> " + std::string(kind_name(kind)) + " engine " +
-              axle::to_string(to) + ": " + axle::to_string(detail::normal_form(p));
+              axle::to_string(to) + ": " + axle::to_string(axle::value::normal_form(p));
   return out;
 }
 

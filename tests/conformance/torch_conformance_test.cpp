@@ -275,7 +275,7 @@ struct outcome {
   std::vector<index_t> stored_shape;
 };
 
-using mutation = std::function<detail::layout_desc(const detail::layout_desc&)>;
+using mutation = std::function<axle::value::layout(const axle::value::layout&)>;
 
 /// Everything about a (entry, raw row, fixture) triple that does not depend on the layout used.
 struct setup {
@@ -356,7 +356,7 @@ std::variant<setup, std::string> prepare(const entry_info& e, const conf::raw_co
 
 /// The layouts of the conversion from the fixture's PyTorch weight, as the CLI chooses them.
 struct conversion_layouts {
-  detail::layout_desc from, to;
+  axle::value::layout from, to;
   std::vector<axle::axis_size> known;
 };
 
@@ -367,20 +367,20 @@ conversion_layouts layouts_of(const setup& s) {
     c.to = *s.layout_entry->weight;
     c.known.push_back({"G", s.eff[n_g]});
   } else {
-    c.from = axle::detail::one_group(*s.source->weight);
-    c.to = axle::detail::one_group(*s.layout_entry->weight);
+    c.from = axle::value::one_group(*s.source->weight);
+    c.to = axle::value::one_group(*s.layout_entry->weight);
   }
   return c;
 }
 
 /// Step 1: the fixture's weight in the entry's layout (or a mutation of it), converted by axle.
-outcome convert(const setup& s, const mutation* mutate, detail::layout_desc* used = nullptr) {
+outcome convert(const setup& s, const mutation* mutate, axle::value::layout* used = nullptr) {
   outcome o;
   conversion_layouts c = layouts_of(s);
   if (mutate) c.to = (*mutate)(c.to);
   if (used) *used = c.to;
   const std::vector<float> torch_w = relayout(s.f->w, s.torch, s.fix, s.torch, s.eff);
-  const detail::plan_desc p = detail::derive(c.from, c.to);
+  const axle::value::derivation p = axle::value::derive(c.from, c.to);
   if (p.error) {
     o.v = verdict::no_conversion;
     o.detail = "axle derives no conversion from " + axle::to_string(c.from) + " to " + axle::to_string(c.to);
@@ -466,7 +466,7 @@ void evaluate(const setup& s, const named& raw, conf::computation compute, outco
 
 /// The whole check: convert with the entry's (possibly mutated) layout, read through `raw`.
 outcome check(const setup& s, const mutation* mutate = nullptr, const conf::raw_convention* raw_override = nullptr,
-              detail::layout_desc* used = nullptr) {
+              axle::value::layout* used = nullptr) {
   outcome o = convert(s, mutate, used);
   if (o.v != verdict::pass) return o;
   named raw = s.raw;
@@ -489,24 +489,24 @@ outcome check(const setup& s, const mutation* mutate = nullptr, const conf::raw_
 // Mutations of a layout: what a wrong catalogue entry would look like.
 
 /// Toggles the orientation of every atom of spatial axis `axis` (D, H or W).
-detail::layout_desc flip_axis(detail::layout_desc l, std::string_view axis) {
+axle::value::layout flip_axis(axle::value::layout l, std::string_view axis) {
   for (int a = 0; a < l.natoms; ++a)
     if (l.atoms[a].name() == axis) l.atoms[a].flipped = !l.atoms[a].flipped;
   return l;
 }
 
 /// Exchanges the identities of two axes (O and I: the roles swapped).
-detail::layout_desc swap_roles(detail::layout_desc l, std::string_view a, std::string_view b) {
+axle::value::layout swap_roles(axle::value::layout l, std::string_view a, std::string_view b) {
   int ia = -1, ib = -1;
   for (int k = 0; k < l.natoms; ++k) {
     if (l.atoms[k].name() == a && ia < 0) ia = k;
     if (l.atoms[k].name() == b && ib < 0) ib = k;
   }
   if (ia < 0 || ib < 0) return l;
-  const detail::atom A = l.atoms[ia], B = l.atoms[ib];
+  const axle::value::atom A = l.atoms[ia], B = l.atoms[ib];
   for (int k = 0; k < l.natoms; ++k) {
-    detail::atom& x = l.atoms[k];
-    const detail::atom* to = x.axis == A.axis ? &B : x.axis == B.axis ? &A : nullptr;
+    axle::value::atom& x = l.atoms[k];
+    const axle::value::atom* to = x.axis == A.axis ? &B : x.axis == B.axis ? &A : nullptr;
     if (to == nullptr) continue;
     x.axis = to->axis;
     x.info = to->info;
@@ -518,7 +518,7 @@ detail::layout_desc swap_roles(detail::layout_desc l, std::string_view a, std::s
 
 /// Moves the groups: a merged (G, X) dimension becomes (X, G) (group-minor channels); a G stored
 /// alone exchanges its role with O (M for a depthwise weight).
-detail::layout_desc move_groups(detail::layout_desc l) {
+axle::value::layout move_groups(axle::value::layout l) {
   bool merged = false;
   for (int e = 0; e < l.nentries; ++e) {
     bool has_g = false;
@@ -541,11 +541,11 @@ std::string_view axle_axis(int spatial, int a) {  // spatial axis a of a rank, a
 /// axle's own round trip: the stored tensor converted by axle (from the layout it was written
 /// in) into the engine's layout for the catalogue semantics, then computed. Plans compose, so
 /// this reproduces PyTorch whatever the layout says: it cannot check a catalogue entry.
-double axle_round_trip_error(const setup& s, const detail::layout_desc& stored_layout, const outcome& stored) {
+double axle_round_trip_error(const setup& s, const axle::value::layout& stored_layout, const outcome& stored) {
   const conversion_layouts c = layouts_of(s);
   // The engine's layout is the PyTorch source's own: (Co, Ci/G, k...) for a forward conv and
   // (Ci, Co/G, k~...) for conv_transpose_adjoint (PyTorch's storage by construction).
-  const detail::plan_desc p = detail::derive(stored_layout, c.from);
+  const axle::value::derivation p = axle::value::derive(stored_layout, c.from);
   if (p.error) throw std::logic_error("round trip: no conversion back");
   const detail::strided_map m = detail::map_plan(p, stored.stored_shape, c.known);
   std::vector<float> back(stored.stored.size());
@@ -731,7 +731,7 @@ BOOST_AUTO_TEST_CASE(catalogue_conforms_to_pytorch) {
       auto mutate = [&](const setup* s, const std::string& label, const mutation& m, bool round_trip) {
         if (s == nullptr) return;
         const outcome base = check(*s);
-        detail::layout_desc used;
+        axle::value::layout used;
         const outcome o = check(*s, &m, nullptr, &used);
         if (o.v == verdict::pass && o.stored == base.stored && o.stored_shape == base.stored_shape) {
           ++vacuous;
@@ -758,10 +758,10 @@ BOOST_AUTO_TEST_CASE(catalogue_conforms_to_pytorch) {
         int axis = 0;
         while (flip_setup->f->kernel(axis) == 1) ++axis;
         const std::string name(axle_axis(e.spatial, axis));
-        mutate(flip_setup, "flip " + name, [name](const detail::layout_desc& l) { return flip_axis(l, name); }, true);
+        mutate(flip_setup, "flip " + name, [name](const axle::value::layout& l) { return flip_axis(l, name); }, true);
       }
-      mutate(role_setup, "swap O, I", [](const detail::layout_desc& l) { return swap_roles(l, "O", "I"); }, false);
-      mutate(group_setup, "move G", [](const detail::layout_desc& l) { return move_groups(l); }, false);
+      mutate(role_setup, "swap O, I", [](const axle::value::layout& l) { return swap_roles(l, "O", "I"); }, false);
+      mutate(group_setup, "move G", [](const axle::value::layout& l) { return move_groups(l); }, false);
       reports.push_back(std::move(rep));
     }
   }

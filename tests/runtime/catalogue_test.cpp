@@ -35,17 +35,17 @@ namespace cat = axle::catalogue;
 using axle::family;
 using axle::semantics;
 using axle::status;
-using axle::detail::layout_desc;
+using axle::value::layout;
 
 namespace {
 
-bool has_axis(const layout_desc& l, std::string_view name) {
+bool has_axis(const axle::value::layout& l, std::string_view name) {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].name() == name) return true;
   return false;
 }
 
-int flipped_axes(const layout_desc& l) {
+int flipped_axes(const axle::value::layout& l) {
   std::set<std::string_view> names;
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].flipped) names.insert(l.atoms[i].name());
@@ -72,10 +72,10 @@ bool valid_name(const cat::entry_info& e) {
   return true;
 }
 
-std::string plan_text(const layout_desc& from, const layout_desc& to) {
-  const axle::detail::plan_desc p = axle::detail::derive(from, to);
+std::string plan_text(const axle::value::layout& from, const axle::value::layout& to) {
+  const axle::value::derivation p = axle::value::derive(from, to);
   BOOST_TEST_REQUIRE(!p.error, "no plan from " << axle::to_string(from) << " to " << axle::to_string(to));
-  return axle::to_string(axle::detail::normal_form(p));
+  return axle::to_string(axle::value::normal_form(p));
 }
 
 }  // namespace
@@ -98,9 +98,9 @@ BOOST_AUTO_TEST_CASE(every_entry_is_well_formed) {
       BOOST_TEST(valid_name(e));
       BOOST_TEST(!e.source.empty());
       BOOST_TEST_REQUIRE((e.weight && e.weight_ungrouped && e.activation));
-      BOOST_TEST(!axle::detail::validate(*e.weight));
-      BOOST_TEST(!axle::detail::validate(*e.weight_ungrouped));
-      BOOST_TEST(!axle::detail::validate(*e.activation));
+      BOOST_TEST(!axle::value::validate(*e.weight));
+      BOOST_TEST(!axle::value::validate(*e.weight_ungrouped));
+      BOOST_TEST(!axle::value::validate(*e.activation));
       BOOST_TEST((e.spatial >= 0 && e.spatial <= 3));
       BOOST_TEST(e.supports_groups == has_axis(*e.weight, "G"));
       BOOST_TEST(has_axis(*e.weight_ungrouped, "G") == (e.family == family::depthwise_conv));
@@ -248,20 +248,20 @@ BOOST_AUTO_TEST_CASE(every_pair_of_a_family_and_rank_converts) {
     for (const auto& b : cat::entries()) {
       if (a.family != b.family || a.spatial != b.spatial) continue;
       BOOST_TEST_CONTEXT(a.name << " (" << a.spatial << "-D) -> " << b.name) {
-        std::vector<std::pair<const layout_desc*, const layout_desc*>> cases{{a.weight_ungrouped, b.weight_ungrouped}};
+        std::vector<std::pair<const axle::value::layout*, const axle::value::layout*>> cases{{a.weight_ungrouped, b.weight_ungrouped}};
         if (a.supports_groups && b.supports_groups) cases.emplace_back(a.weight, b.weight);
         for (const auto& [from, to] : cases) {
-          const axle::detail::plan_desc p = axle::detail::derive(*from, *to);
+          const axle::value::derivation p = axle::value::derive(*from, *to);
           BOOST_TEST_REQUIRE(!p.error);
-          const axle::detail::steps_desc s = axle::detail::normal_form(p);
-          const auto applied = axle::detail::apply_steps(*from, s);
+          const axle::value::plan s = axle::value::normal_form(p);
+          const auto applied = axle::value::apply(*from, s);
           BOOST_TEST_REQUIRE(!applied.error);
           BOOST_TEST(axle::to_string(applied.layout) == axle::to_string(*to));
-          const auto back = axle::detail::apply_steps(applied.layout, axle::detail::inverse(s));
+          const auto back = axle::value::apply(applied.layout, axle::value::inverse(s));
           BOOST_TEST_REQUIRE(!back.error);
           BOOST_TEST(axle::to_string(back.layout) == axle::to_string(*from));
           bool flips = false;
-          for (int k = 0; k < s.nsteps; ++k) flips = flips || s.steps[k].kind == axle::detail::step_kind::flip;
+          for (int k = 0; k < s.nsteps; ++k) flips = flips || s.steps[k].kind == axle::value::step_kind::flip;
           BOOST_TEST(flips == (a.semantics != b.semantics));
           ++pairs;
         }
@@ -275,9 +275,9 @@ BOOST_AUTO_TEST_CASE(families_keep_convertible_layouts_apart) {
   // the family says that the numbers would be wrong (op_plan_t between them does not compile).
   const auto* conv = cat::find("torch.conv2d", 2);
   const auto* convt = cat::find("torch.conv_transpose2d", 2);
-  BOOST_TEST(!axle::detail::derive(*conv->weight_ungrouped, *convt->weight_ungrouped).error);
+  BOOST_TEST(!axle::value::derive(*conv->weight_ungrouped, *convt->weight_ungrouped).error);
   BOOST_TEST(conv->family != convt->family);
-  BOOST_TEST(static_cast<bool>(axle::detail::derive(*cat::find("torch.linear")->weight, *conv->weight_ungrouped).error));
+  BOOST_TEST(static_cast<bool>(axle::value::derive(*cat::find("torch.linear")->weight, *conv->weight_ungrouped).error));
 }
 
 // --- run-time parsers --------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(code_renders_in_three_dialects) {
 }
 
 BOOST_AUTO_TEST_CASE(shape_errors_name_the_axis_and_the_sizes) {
-  const detail::layout_desc& grouped = detail::desc_of<torch_convT_grouped>::value;
+  const axle::value::layout& grouped = detail::desc_of<torch_convT_grouped>::value;
   auto message = [&](std::initializer_list<index_t> shape, std::initializer_list<axis_size> known = {}) -> std::string {
     try {
       detail::resolve_extents(grouped, std::span(shape.begin(), shape.size()), std::span(known.begin(), known.size()), "w.npy");
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(shape_errors_name_the_axis_and_the_sizes) {
   BOOST_TEST(x.extent[0] == 3);  // G
   BOOST_TEST(x.extent[1] == 2);  // I per group
   BOOST_TEST(x.extent[2] == 2);  // O
-  const detail::layout_desc& unit_axis = detail::desc_of<layout<merged<G, M>, unit<I>, H, W>>::value;
+  const axle::value::layout& unit_axis = detail::desc_of<layout<merged<G, M>, unit<I>, H, W>>::value;
   try {
     detail::resolve_extents(unit_axis, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}}, "w.npy");
     BOOST_FAIL("a unit axis of extent 2 was accepted");

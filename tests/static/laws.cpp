@@ -160,10 +160,10 @@ constexpr bool swaps_from(type_list<Bs...>) {
   return ([] {
     using AX = typename detail::atom_traits<A>::axis;
     using BX = typename detail::atom_traits<Bs>::axis;
-    if constexpr (!std::is_same_v<AX, BX> && detail::find_entry(detail::desc_of<L>::value, detail::arg_atom<AX>()) >= 0 &&
-                  detail::find_entry(detail::desc_of<L>::value, detail::arg_atom<BX>()) >= 0 &&
-                  detail::find_entry(detail::desc_of<L>::value, detail::arg_atom<AX>()) !=
-                      detail::find_entry(detail::desc_of<L>::value, detail::arg_atom<BX>())) {
+    if constexpr (!std::is_same_v<AX, BX> && axle::value::find_entry(detail::desc_of<L>::value, detail::arg_atom<AX>()) >= 0 &&
+                  axle::value::find_entry(detail::desc_of<L>::value, detail::arg_atom<BX>()) >= 0 &&
+                  axle::value::find_entry(detail::desc_of<L>::value, detail::arg_atom<AX>()) !=
+                      axle::value::find_entry(detail::desc_of<L>::value, detail::arg_atom<BX>())) {
       static_assert(std::is_same_v<swap_t<swap_t<L, AX, BX>, AX, BX>, L>, "swap is an involution");
       static_assert(std::is_same_v<swap_t<L, AX, BX>, swap_t<L, BX, AX>>, "swap is symmetric");
     }

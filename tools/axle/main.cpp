@@ -34,6 +34,7 @@ namespace {
 using axle::catalogue::entry_info;
 namespace detail = axle::detail;
 
+
 constexpr std::string_view usage_text =
     "usage: axle list [--family conv|conv_transpose|depthwise_conv|dense|lstm|attention]\n"
     "       axle explain <framework>.<op>\n"
@@ -169,13 +170,13 @@ std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view fr
 /// inserts — whether the framework merges it into a channel dimension or stores it alone. A
 /// depthwise op's G is its channel count: bound when given, else read from the shape.
 struct chosen_layouts {
-  detail::layout_desc from;
-  detail::layout_desc to;
+  axle::value::layout from;
+  axle::value::layout to;
   std::vector<axle::axis_size> sizes;
   bool grouped = false;
 };
 
-bool has_axis(const detail::layout_desc& l, std::string_view name) {
+bool has_axis(const axle::value::layout& l, std::string_view name) {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].name() == name) return true;
   return false;
@@ -190,8 +191,8 @@ chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<ax
     return c;
   }
   if (g == 1) {
-    c.from = detail::one_group(c.from);
-    c.to = detail::one_group(c.to);
+    c.from = axle::value::one_group(c.from);
+    c.to = axle::value::one_group(c.to);
     return c;
   }
   for (const entry_info* e : {&f, &t})
@@ -202,14 +203,14 @@ chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<ax
 }
 
 /// The block size of a blocked G, or 0.
-axle::index_t group_block(const detail::layout_desc& l) {
+axle::index_t group_block(const axle::value::layout& l) {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].name() == "G" && l.atoms[i].extent != axle::dynamic_extent && !l.atoms[i].unit) return l.atoms[i].extent;
   return 0;
 }
 
-detail::plan_desc derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to) {
-  const detail::plan_desc p = detail::derive(c.from, c.to);
+axle::value::derivation derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to) {
+  const axle::value::derivation p = axle::value::derive(c.from, c.to);
   for (const auto& [layout, name] : {std::pair{&c.from, from}, std::pair{&c.to, to}})
     if (p.error && group_block(*layout) > 0 && c.sizes.empty())
       throw tool_error(fmt::format("{} blocks its groups by {}: give --groups (a multiple of {})", name, group_block(*layout),
@@ -276,7 +277,7 @@ int plan(const options& o) {
   if (o.positional.size() != 2) throw usage_error("plan takes two op names: <from> <to>");
   const auto [f, t] = resolve_pair(o.positional[0], o.positional[1], o.rank);
   const chosen_layouts c = choose(*f, *t, o.groups);
-  const detail::plan_desc p = derive_or_throw(c, f->name, t->name);
+  const axle::value::derivation p = derive_or_throw(c, f->name, t->name);
   // Code that reshapes a merged (G, ...) dimension reads G from a variable: define it.
   std::string prelude;
   for (const axle::axis_size& s : c.sizes) prelude += fmt::format("{} = {}\n", s.axis, s.extent);
@@ -286,14 +287,14 @@ int plan(const options& o) {
   };
   fmt::print("from     {}  {}\n", f->name, axle::to_string(c.from));
   fmt::print("to       {}  {}\n", t->name, axle::to_string(c.to));
-  fmt::print("plan     {}\n", axle::to_string(detail::normal_form(p)));
+  fmt::print("plan     {}\n", axle::to_string(axle::value::normal_form(p)));
   fmt::print("numpy    {}\n", code(axle::dialect::numpy));
   fmt::print("pytorch  {}\n", code(axle::dialect::torch));
   fmt::print("jax      {}\n", code(axle::dialect::jax));
   if (!c.grouped && has_axis(*f->weight, "G") && has_axis(*t->weight, "G")) {
-    const detail::plan_desc q = detail::derive(*f->weight, *t->weight);
+    const axle::value::derivation q = axle::value::derive(*f->weight, *t->weight);
     if (!q.error)
-      fmt::print("with groups (--groups G): {}\n", axle::to_string(detail::normal_form(q)));
+      fmt::print("with groups (--groups G): {}\n", axle::to_string(axle::value::normal_form(q)));
   }
   return 0;
 }
@@ -307,7 +308,7 @@ int convert(const options& o) {
   axle::npy::array a = axle::npy::read(in);
   const auto [f, t] = resolve_pair(o.positional[0], o.positional[1], o.rank, static_cast<int>(a.ndim()));
   const chosen_layouts c = choose(*f, *t, o.groups);
-  const detail::plan_desc p = derive_or_throw(c, f->name, t->name);
+  const axle::value::derivation p = derive_or_throw(c, f->name, t->name);
   std::vector<axle::index_t> shape(a.shape.begin(), a.shape.end());
   detail::strided_map m;
   try {
@@ -330,7 +331,7 @@ int convert(const options& o) {
   }
   axle::npy::write(out, r, o.force);
   fmt::print("{} {} -> {} {}: {}\n", in, axle::npy::shape_string(a.shape), out, axle::npy::shape_string(r.shape),
-             axle::to_string(detail::normal_form(p)));
+             axle::to_string(axle::value::normal_form(p)));
   return 0;
 }
 

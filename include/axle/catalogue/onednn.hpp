@@ -48,7 +48,7 @@ enum class tag_error : unsigned char {
 };
 
 struct tag_desc {
-  axle::detail::layout_desc weights{};
+  value::layout weights{};
   int spatial = 0;
   tag_error error = tag_error::none;
   int position = -1;  // where in the tag
@@ -57,8 +57,7 @@ struct tag_desc {
 
 namespace detail {
 
-using axle::detail::atom;
-using axle::detail::layout_desc;
+using axle::value::atom;
 
 /// The type universe of parsed tags: atom `source` indices refer to it.
 using universe = axle::detail::type_list<axes::G, axes::O, axes::I, axes::D, axes::H, axes::W>;
@@ -71,7 +70,7 @@ constexpr int dim_of(char c) noexcept {
   return -1;
 }
 
-constexpr atom dim_atom(int d) noexcept {
+constexpr value::atom dim_atom(int d) noexcept {
   switch (d) {
     case 0: return axle::detail::arg_atom<axes::G>(0);
     case 1: return axle::detail::arg_atom<axes::O>(1);
@@ -154,7 +153,7 @@ constexpr tag_desc fail(tag_error e, int position, char letter) noexcept {
   }
   for (std::size_t q = 0; q < tag.size() && !(tag[q] >= '0' && tag[q] <= '9'); ++q) {
     const int d = dim_of(tag[q]);
-    atom a = dim_atom(d);
+    value::atom a = dim_atom(d);
     if (upper[static_cast<std::size_t>(d)]) {  // the outer part O/16
       a.stride = total[static_cast<std::size_t>(d)];
       a.source = -1;
@@ -163,7 +162,7 @@ constexpr tag_desc fail(tag_error e, int position, char letter) noexcept {
     r.weights.push_entry(a);
   }
   for (int b = 0; b < nblocks; ++b) {
-    atom a = dim_atom(blocks[static_cast<std::size_t>(b)].dim);
+    value::atom a = dim_atom(blocks[static_cast<std::size_t>(b)].dim);
     a.stride = stride[static_cast<std::size_t>(b)];
     a.extent = blocks[static_cast<std::size_t>(b)].size;
     a.source = -1;
@@ -209,7 +208,7 @@ struct parsed {
 };
 template <class P>
 struct weights_holder {
-  static constexpr const layout_desc& value = P::value.weights;
+  static constexpr const value::layout& value = P::value.weights;
 };
 
 template <fixed_string Tag, bool Deconvolution>

@@ -1,13 +1,19 @@
-// axle — plan steps as types, and the conversions between step types and descriptors.
+// axle — the plan vocabulary: the steps of a conversion as types, and plans as values.
+//
+//     plan<swap<O, I>, flip<H, W>>                       swap(O, I) · flip(H, W)
+//     plan<split<merged<G, I>, G, I>, swap<O, I>, merge<merged<G, O>, G, O>>
+//
+// A plan lists its steps in order; `plan<>` is the identity. `axle::value::of<P>()` is the plan
+// as a `value::plan` (<axle/value.hpp>), which the engine applies, inverts and prints.
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <utility>
 
-#include "../layout.hpp"
-#include "model.hpp"
-#include "type_list.hpp"
+#include "detail/type_list.hpp"
+#include "engine/normal_form.hpp"
+#include "layout.hpp"
 
 namespace axle {
 
@@ -64,56 +70,56 @@ template <class S>
 struct step_traits;
 template <class E, class... Ps>
 struct step_traits<split<E, Ps...>> {
-  static constexpr step_kind kind = step_kind::split;
+  static constexpr value::step_kind kind = value::step_kind::split;
   using a = type_list<E>;
   using b = type_list<Ps...>;
 };
 template <class E, class... Ps>
 struct step_traits<merge<E, Ps...>> {
-  static constexpr step_kind kind = step_kind::merge;
+  static constexpr value::step_kind kind = value::step_kind::merge;
   using a = type_list<E>;
   using b = type_list<Ps...>;
 };
 template <class A, class B>
 struct step_traits<swap<A, B>> {
-  static constexpr step_kind kind = step_kind::swap;
+  static constexpr value::step_kind kind = value::step_kind::swap;
   using a = type_list<A, B>;
   using b = type_list<>;
 };
 template <class... As, class... Bs>
 struct step_traits<permute<order<As...>, order<Bs...>>> {
-  static constexpr step_kind kind = step_kind::permute;
+  static constexpr value::step_kind kind = value::step_kind::permute;
   using a = type_list<As...>;
   using b = type_list<Bs...>;
 };
 template <class... As>
 struct step_traits<flip<As...>> {
-  static constexpr step_kind kind = step_kind::flip;
+  static constexpr value::step_kind kind = value::step_kind::flip;
   using a = type_list<As...>;
   using b = type_list<>;
 };
 template <class A, class B>
 struct step_traits<reorder<A, B>> {
-  static constexpr step_kind kind = step_kind::reorder;
+  static constexpr value::step_kind kind = value::step_kind::reorder;
   using a = type_list<A>;
   using b = type_list<B>;
 };
 
 template <class... As>
-constexpr int add_entry_atoms(steps_desc& d, int& source, type_list<As...>) noexcept {
+constexpr int add_entry_atoms(value::plan& d, int& source, type_list<As...>) noexcept {
   bool join = false;
   ((d.add(atom_traits<As>::make(source++), join), join = true), ...);
   return static_cast<int>(sizeof...(As));
 }
 template <class... Es>
-constexpr int add_entries(steps_desc& d, int& source, type_list<Es...>) noexcept {
+constexpr int add_entries(value::plan& d, int& source, type_list<Es...>) noexcept {
   return (0 + ... + add_entry_atoms(d, source, typename entry_traits<Es>::atoms{}));
 }
 
 template <class S>
-constexpr void add_step(steps_desc& d, int& source) noexcept {
+constexpr void add_step(value::plan& d, int& source) noexcept {
   using T = step_traits<S>;
-  step_desc& st = d.push(T::kind);
+  value::step& st = d.push(T::kind);
   st.a_count = add_entries(d, source, typename T::a{});
   st.b_begin = d.npool;
   st.b_count = add_entries(d, source, typename T::b{});
@@ -143,13 +149,13 @@ template <class P, int Offset = 0>
 struct steps_of;
 template <class... Ss, int Offset>
 struct steps_of<plan<Ss...>, Offset> {
-  static constexpr steps_desc make() noexcept {
-    steps_desc d;
+  static constexpr value::plan make() noexcept {
+    value::plan d;
     [[maybe_unused]] int source = Offset;
     (add_step<Ss>(d, source), ...);
     return d;
   }
-  static constexpr steps_desc value = make();
+  static constexpr value::plan value = make();
 };
 
 /// The entries of the pool range [Begin, Begin + Count) of H, grouped by `joined`.
@@ -183,30 +189,30 @@ struct entries_of<layout<Es...>> {
   using type = type_list<typename base_entry<Es>::type...>;
 };
 
-template <step_kind K, class A, class B>
+template <value::step_kind K, class A, class B>
 struct make_step;
 template <class E, class... Bs>
-struct make_step<step_kind::split, type_list<E>, type_list<Bs...>> {
+struct make_step<value::step_kind::split, type_list<E>, type_list<Bs...>> {
   using type = split<E, Bs...>;
 };
 template <class E, class... Bs>
-struct make_step<step_kind::merge, type_list<E>, type_list<Bs...>> {
+struct make_step<value::step_kind::merge, type_list<E>, type_list<Bs...>> {
   using type = merge<E, Bs...>;
 };
 template <class X, class Y, class B>
-struct make_step<step_kind::swap, type_list<X, Y>, B> {
+struct make_step<value::step_kind::swap, type_list<X, Y>, B> {
   using type = swap<X, Y>;
 };
 template <class... As, class... Bs>
-struct make_step<step_kind::permute, type_list<As...>, type_list<Bs...>> {
+struct make_step<value::step_kind::permute, type_list<As...>, type_list<Bs...>> {
   using type = permute<order<As...>, order<Bs...>>;
 };
 template <class... As, class B>
-struct make_step<step_kind::flip, type_list<As...>, B> {
+struct make_step<value::step_kind::flip, type_list<As...>, B> {
   using type = flip<As...>;
 };
 template <class X, class Y>
-struct make_step<step_kind::reorder, type_list<X>, type_list<Y>> {
+struct make_step<value::step_kind::reorder, type_list<X>, type_list<Y>> {
   using type = reorder<X, Y>;
 };
 
@@ -223,16 +229,16 @@ struct list_of<false, L, U, H, Begin, Count> {
   using type = entry_list_t<U, H, Begin, Count>;
 };
 
-template <class U, class H, class From, class To, std::size_t S, step_kind Kind = H::value.steps[S].kind,
-          bool A_is_from = Kind == step_kind::permute && H::value.order_is_source,
-          bool B_is_to = Kind == step_kind::permute && H::value.order_is_target>
+template <class U, class H, class From, class To, std::size_t S, value::step_kind Kind = H::value.steps[S].kind,
+          bool A_is_from = Kind == value::step_kind::permute && H::value.order_is_source,
+          bool B_is_to = Kind == value::step_kind::permute && H::value.order_is_target>
 struct step_type {
-  static constexpr step_desc st = H::value.steps[S];
+  static constexpr value::step st = H::value.steps[S];
   using A = typename list_of<A_is_from, From, U, H, st.a_begin, st.a_count>::type;
   using B = typename list_of<B_is_to, To, U, H, st.b_begin, st.b_count>::type;
   using type = typename make_step<Kind, A, B>::type;
 };
-template <class U, class H, class From, class To, std::size_t S, step_kind Kind>
+template <class U, class H, class From, class To, std::size_t S, value::step_kind Kind>
 struct step_type<U, H, From, To, S, Kind, true, true> {
   using type = make_step<Kind, typename entries_of<From>::type, typename entries_of<To>::type>::type;
 };
@@ -244,10 +250,19 @@ struct make_plan<U, H, From, To, std::index_sequence<S...>> {
   using type = plan<typename step_type<U, H, From, To, S>::type...>;
 };
 
-/// The plan type of `H::value` (a steps_desc) over the type universe U. From and To are the
+/// The plan type of `H::value` (a value::plan) over the type universe U. From and To are the
 /// layouts of a derivation (or layout<> when there are none).
 template <class U, class H, class From = layout<>, class To = layout<>>
 using build_plan_t = typename make_plan<U, H, From, To, std::make_index_sequence<static_cast<std::size_t>(H::value.nsteps)>>::type;
 
 }  // namespace detail
+
+namespace value {
+/// The value of a plan type: `value::of<plan<swap<O, I>>>()`.
+template <plan_type P>
+[[nodiscard]] constexpr const plan& of() noexcept {
+  return detail::steps_of<P>::value;
+}
+}  // namespace value
+
 }  // namespace axle
