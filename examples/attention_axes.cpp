@@ -28,7 +28,7 @@ using gqa_kernel = axle::layout<batch, seq, kv_heads, group, feature>;
 
 int main() {
   fmt::print("{} -> {}: {}\n", sdpa_qkv{}, flash_qkv{}, to_flash{});
-  fmt::print("    NumPy: {}\n", axle::numpy_code<sdpa_qkv, flash_qkv>("q"));
+  fmt::print("    NumPy: {}\n", axle::code<sdpa_qkv, flash_qkv>(axle::dialect::numpy, "q"));
   fmt::print("{} -> {}: {}\n", gqa_packed{}, gqa_kernel{}, axle::plan_t<gqa_packed, gqa_kernel>{});
-  fmt::print("    NumPy (kv_heads given):\n{}", axle::numpy_code<gqa_packed, gqa_kernel>("q"));
+  fmt::print("    NumPy (kv_heads given):\n{}", axle::code<gqa_packed, gqa_kernel>(axle::dialect::numpy, "q"));
 }

@@ -61,25 +61,25 @@ int main() {
   fmt::print("PyTorch ConvTranspose2d weight   {}\n", torch_conv_transpose2d{});
   fmt::print("Equinox ConvTranspose2d weight   {}\n", equinox_conv_transpose2d{});
   fmt::print("plan                             {}\n", port{});
-  fmt::print("NumPy                            {}\n", numpy_code<torch_conv_transpose2d, equinox_conv_transpose2d>());
+  fmt::print("NumPy                            {}\n", code<torch_conv_transpose2d, equinox_conv_transpose2d>(dialect::numpy));
   fmt::print("PyTorch                          {}\n", code<torch_conv_transpose2d, equinox_conv_transpose2d>(dialect::torch));
   fmt::print("Haiku -> Keras, same shapes      {}\n\n", op_plan_t<haiku::conv2d_transpose, keras::conv2d_transpose>{});
 
   fmt::print("with groups                      {} -> {}\n", torch_conv_transpose2d_grouped{}, equinox_conv_transpose2d_grouped{});
   fmt::print("plan                             {}\n", grouped_port{});
   fmt::print("NumPy (G = number of groups)\n{}\n",
-             numpy_code<torch_conv_transpose2d_grouped, equinox_conv_transpose2d_grouped>());
+             code<torch_conv_transpose2d_grouped, equinox_conv_transpose2d_grouped>(dialect::numpy));
 
   // The same plan on a buffer: where each element of a (4, 2, 3, 3) PyTorch weight with two
   // groups lands in the Equinox weight.
-  const axle::value::derivation& p = detail::derivation<torch_conv_transpose2d_grouped, equinox_conv_transpose2d_grouped>::value;
+  const value::derivation p = value::derive(value::of<torch_conv_transpose2d_grouped>(), value::of<equinox_conv_transpose2d_grouped>());
   const std::array<index_t, 4> shape{4, 2, 3, 3};
   const std::array<axis_size, 1> groups{{{"G", 2}}};
-  const detail::strided_map m = detail::map_plan(p, shape, groups);
+  const axle::strided_map m = axle::map_plan(p, shape, groups);
   std::array<int, 72> torch_weight{};
   std::iota(torch_weight.begin(), torch_weight.end(), 0);
   std::array<int, 72> equinox_weight{};
-  detail::copy_by_index(m, torch_weight.data(), equinox_weight.data());
+  axle::copy_by_index(m, torch_weight.data(), equinox_weight.data());
   fmt::print("a (4, 2, 3, 3) PyTorch weight with G = 2 becomes a ({}) Equinox weight; its first kernel:\n",
              fmt::join(m.target_shape, ", "));
   for (int r = 0; r < 3; ++r) fmt::print("    {}\n", fmt::join(&equinox_weight[3 * r], &equinox_weight[3 * r + 3], " "));

@@ -394,7 +394,7 @@ struct gate : axle::axis<"gate", axle::axis_kind::block> {};
 template <class From, class To>
 void convert(float* dst, const float* src, std::vector<index_t> shape, std::vector<axle::axis_size> sizes) {
   const axle::tensor_view<const float, From> s(src, std::span<const index_t>(shape), sizes);
-  auto plan = axle::detail::map_plan(axle::detail::derivation<From, To>::value, shape, sizes);
+  auto plan = axle::map_plan(axle::detail::derivation<From, To>::value, shape, sizes);
   axle::tensor_view<float, To> d(dst, std::span<const index_t>(plan.target_shape), sizes);
   axle::convert_into(s, d, axle::copy_options{.threads = 1});  // one thread, like the kernel case it is compared with
 }

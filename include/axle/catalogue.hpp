@@ -50,6 +50,7 @@
 #include "catalogue/tinygrad.hpp"
 #include "catalogue/torch.hpp"
 #include "ops.hpp"
+#include "text.hpp"
 
 namespace axle::catalogue {
 
@@ -123,25 +124,6 @@ constexpr std::array<entry_info, sizeof...(Ops)> make_table(axle::detail::type_l
 
 inline constexpr auto table = make_table(all_ops{});
 
-constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-/// Levenshtein distance, ignoring case.
-inline std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      const std::size_t cost = lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1;
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + cost});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace detail
 
 /// Every entry, framework by framework; the entries of one name are adjacent, by rank.
@@ -191,9 +173,9 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
     bool seen = false;
     for (const candidate& c : found) seen = seen || c.name == e.name;
     if (seen) continue;
-    std::size_t d = detail::edit_distance(name, e.name);
+    std::size_t d = edit_distance_within(name, e.name, limit);
     // A bare op name ("conv_transpose2d") or a wrong framework still finds its entries.
-    d = std::min(d, detail::edit_distance(name, e.name.substr(e.framework().size() + 1)) + 1);
+    d = std::min(d, edit_distance_within(name, e.name.substr(e.framework().size() + 1), limit) + 1);
     if (d <= limit) found.push_back({d, e.name});
   }
   std::stable_sort(found.begin(), found.end(), [](const candidate& a, const candidate& b) {

@@ -1,7 +1,8 @@
 // axle — a plan rendered as NumPy, PyTorch or JAX code.
 //
-//     axle::numpy_code<torch_convT, equinox_convT>()
+//     axle::code<torch_convT, equinox_convT>(axle::dialect::numpy)
 //         == "np.flip(w, (2, 3)).transpose(1, 0, 2, 3)"
+//     axle::code(axle::value::derive(from, to), axle::dialect::torch)   // layouts known at run time
 //
 // Without reshapes the code is one expression on `w`; with splits, merges or unit axes it is a
 // few statements assigning `w`, and a merged dimension whose parts the shape cannot tell reads
@@ -13,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "detail/text.hpp"
 #include "engine/normal_form.hpp"
 #include "plan.hpp"
 
@@ -22,21 +24,18 @@ enum class dialect { numpy, torch, jax };
 
 namespace detail {
 
-inline std::string int_tuple(const std::vector<int>& v) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
-  return s + (v.size() == 1 ? ",)" : ")");
-}
 inline std::string int_list(const std::vector<int>& v) {
   std::string s = "[";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
   return s + "]";
 }
 
-/// Renders plan `p` (from value::derive(), without error) applied to the array named `var`. It works
-/// on the elements of the normal form (value::plan_structure): a storage dimension that moves intact is
-/// never reshaped.
-inline std::string render(const value::derivation& p, dialect d, std::string_view var = "w") {
+}  // namespace detail
+
+/// The derived conversion `p` (from value::derive, without error) as code in `d`, applied to the
+/// array named `var`. It works on the elements of the normal form (value::plan_structure): a
+/// storage dimension that moves intact is never reshaped.
+inline std::string code(const value::derivation& p, dialect d, std::string_view var = "w") {
   const value::layout& from = *p.from;
   const value::layout& to = *p.to;
   const value::plan_structure x = value::structure_of(p);
@@ -109,9 +108,9 @@ inline std::string render(const value::derivation& p, dialect d, std::string_vie
   std::sort(flips.begin(), flips.end());
   if (!flips.empty()) {
     if (d == dialect::torch)
-      expr = "torch.flip(" + expr + ", dims=" + int_tuple(flips) + ")";
+      expr = "torch.flip(" + expr + ", dims=" + detail::tuple_text(flips) + ")";
     else
-      expr = (d == dialect::jax ? "jnp.flip(" : "np.flip(") + expr + ", " + int_tuple(flips) + ")";
+      expr = (d == dialect::jax ? "jnp.flip(" : "np.flip(") + expr + ", " + detail::tuple_text(flips) + ")";
   }
   // 3. The permutation of the kept elements into target order (without inserted units).
   std::vector<int> perm;
@@ -138,11 +137,11 @@ inline std::string render(const value::derivation& p, dialect d, std::string_vie
       idx.push_back(value::label_index(p.src[r].label_text(), value::label_at(p.dst[t].label_text(), j)));
     const std::string axis = std::to_string(dst_pos[static_cast<std::size_t>(k)]);
     if (d == dialect::torch)
-      expr = "torch.index_select(" + expr + ", " + axis + ", torch.tensor(" + int_list(idx) + "))";
+      expr = "torch.index_select(" + expr + ", " + axis + ", torch.tensor(" + detail::int_list(idx) + "))";
     else if (d == dialect::jax)
-      expr = "jnp.take(" + expr + ", jnp.array(" + int_list(idx) + "), axis=" + axis + ")";
+      expr = "jnp.take(" + expr + ", jnp.array(" + detail::int_list(idx) + "), axis=" + axis + ")";
     else
-      expr = "np.take(" + expr + ", " + int_list(idx) + ", axis=" + axis + ")";
+      expr = "np.take(" + expr + ", " + detail::int_list(idx) + ", axis=" + axis + ")";
   }
   // 5. Merge: reshape into the target's storage dimensions (inserting unit axes).
   bool merge = x.ndst != to.nentries;
@@ -164,23 +163,16 @@ inline std::string render(const value::derivation& p, dialect d, std::string_vie
   if (statements.empty()) return expr;
   flush();
   if (statements.size() == 1) return statements[0].substr(w.size() + 3);  // one step: an expression
-  std::string code;
-  for (const std::string& s : statements) code += s + "\n";
-  return code;
+  std::string text;
+  for (const std::string& s : statements) text += s + "\n";
+  return text;
 }
-
-}  // namespace detail
 
 /// The conversion from `From` to `To` as code in `d`, applied to the array named `var`.
 template <layout_type From, layout_type To>
 std::string code(dialect d, std::string_view var = "w") {
   static_assert(convertible_v<From, To> || !std::is_same_v<plan_t<From, To>, void>);
-  return detail::render(detail::derivation<From, To>::value, d, var);
-}
-
-template <layout_type From, layout_type To>
-std::string numpy_code(std::string_view var = "w") {
-  return code<From, To>(dialect::numpy, var);
+  return code(detail::derivation<From, To>::value, d, var);
 }
 
 }  // namespace axle

@@ -23,15 +23,17 @@
 //                     ones the conversion produces, and it must not share memory with the source
 //                     (axle::overlap_error). A destination with gaps is written element by element.
 //
-// Materialisation runs on detail::strided_copy — detail::strided_copy_parallel for tensors of at
-// least copy_options::parallel_min_bytes (4 MiB) — as one strided copy of the whole tensor, or,
-// when blocks are reordered, one strided copy per block: the plan's gathers are unrolled into
-// per-block copies. copy_options{.threads = n} overrides the choice (1: the calling thread only).
-// Element types that are not trivially copyable are assigned one by one instead.
+// materialize(m, src, dst)  The run-time path under all of them, for a strided_map of
+//                     <axle/mapping.hpp>: layouts known only at run time (value::derive, map_plan).
 //
-// Every operation derives its plan at compile time with the core (detail::derivation) and maps it
-// onto the source view's own extents and strides at run time (detail::map_view), so views of
-// views, reversed and permuted sources convert like contiguous ones.
+// Materialisation is one strided copy of the whole tensor (in parallel on several threads for
+// tensors of at least copy_options::parallel_min_bytes, 4 MiB), or, when blocks are reordered, one
+// strided copy per block. copy_options{.threads = n} overrides the choice (1: the calling thread
+// only). Element types that are not trivially copyable are assigned one by one instead.
+//
+// Every operation derives its plan at compile time (plan_t) and maps it onto the source view's
+// own extents and strides at run time, so views of views, reversed and permuted sources convert
+// like contiguous ones.
 #pragma once
 
 #include <algorithm>
@@ -333,15 +335,6 @@ void copy_elementwise(T* dst, const index_t* dst_stride, const T* src, const str
 /// Copies the plan `m` from `src` (the element of index 0) into `dst`, whose refined axes have the
 /// strides `dst_stride` (any signs, any order). Destinations that are a permutation of contiguous
 /// storage (a plan view of a tensor) are reordered to row-major and copied by the kernel.
-/// Writes the result of map `m` contiguously (row-major, target layout) into `dst`, reading the
-/// source whose element 0 is `src` (a contiguous buffer: `m.offset` is added here). The path every
-/// contiguous conversion takes: strided_copy per block, in parallel for large tensors.
-template <class T>
-void materialize(const strided_map& m, const T* src, T* dst, const copy_options& options = {}) {
-  if (m.size() == 0) return;
-  copy_axes(dst, src + m.offset, m, 0, copy_threads(static_cast<std::size_t>(m.size()) * sizeof(T), options));
-}
-
 template <class T>
 void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_map& m, int threads);
 
@@ -458,6 +451,20 @@ using view_of_t = typename view_like<std::remove_reference_t<X>>::view;
 
 }  // namespace detail
 
+// --- materialisation ---------------------------------------------------------------------------
+
+/// Writes what map `m` (axle::map_plan) reads from the contiguous source buffer `src` (its element
+/// 0: `m.offset` is added here) into `dst`, contiguous in the target layout: the path every
+/// contiguous conversion takes, one strided copy per block of reordered labels, in parallel for
+/// large tensors. Elements are copied as they are (any trivially copyable T); the two buffers must
+/// not overlap. copy_by_index (<axle/mapping.hpp>) is the element-by-element reference.
+template <class T>
+void materialize(const strided_map& m, const T* src, T* dst, const copy_options& options = {}) {
+  static_assert(std::is_trivially_copyable_v<T>, "axle::materialize copies elements as bytes");
+  if (m.size() == 0) return;
+  detail::copy_axes(dst, src + m.offset, m, 0, detail::copy_threads(static_cast<std::size_t>(m.size()) * sizeof(T), options));
+}
+
 // --- zero-copy plan views ----------------------------------------------------------------------
 
 /// The same elements seen in layout To: O(1), no copy (see the header for what that allows).
@@ -469,7 +476,7 @@ template <layout_type To, class T, layout_type From, class E, class M>
   } else {
     constexpr const detail::view_plan& p = detail::plan_on_views<From, To>::value;
     const auto ext = detail::extents_of(v);
-    const detail::strided_map m = detail::map_view(p, ext.data(), v.strides().data());
+    const axle::strided_map m = detail::map_view(p, ext.data(), v.strides().data());
     constexpr std::size_t n = tensor_view<T, To>::atom_count();
     std::array<index_t, n> extent{};
     std::array<index_t, n> stride{};
@@ -527,7 +534,7 @@ void convert_into(const Src& src, Dst&& dst, copy_options options = {}) {
     const D d(dst);
     constexpr const detail::view_plan& p = detail::plan_on_views<From, To>::value;
     const auto ext = detail::extents_of(s);
-    const detail::strided_map m = detail::map_view(p, ext.data(), s.strides().data());
+    const axle::strided_map m = detail::map_view(p, ext.data(), s.strides().data());
     for (std::size_t i = 0; i < D::atom_count(); ++i)
       if (m.target_atoms.extent[i] != d.extent(i)) {
         std::array<index_t, D::atom_count()> produced{};
@@ -535,9 +542,9 @@ void convert_into(const Src& src, Dst&& dst, copy_options options = {}) {
         throw shape_error("convert_into: destination axis " + detail::atom_text(p.plan->to->atoms[i]) + " has extent " +
                           detail::int_text(d.extent(i)) + ", but the conversion gives " +
                           detail::int_text(m.target_atoms.extent[i]) + ": the source " + to_string(*p.plan->from) +
-                          " with extents " + detail::values_text(ext) + " converts to " + to_string(*p.plan->to) +
-                          " with extents " + detail::values_text(produced) + ", the destination has " +
-                          detail::values_text(detail::extents_of(d)));
+                          " with extents " + detail::tuple_text(ext) + " converts to " + to_string(*p.plan->to) +
+                          " with extents " + detail::tuple_text(produced) + ", the destination has " +
+                          detail::tuple_text(detail::extents_of(d)));
       }
     if (s.empty()) return;
     const auto a = detail::byte_span(s);
@@ -575,12 +582,12 @@ template <layout_type To, detail::tensor_like Src>
     const S s(src);
     constexpr const detail::view_plan& p = detail::plan_on_views<From, To>::value;
     const auto ext = detail::extents_of(s);
-    const detail::strided_map m = detail::map_view(p, ext.data(), s.strides().data());
+    const axle::strided_map m = detail::map_view(p, ext.data(), s.strides().data());
     std::array<index_t, tensor<V, To>::atom_count()> extent{};
     for (std::size_t i = 0; i < extent.size(); ++i) extent[i] = m.target_atoms.extent[i];
     tensor<V, To> dst(typename tensor<V, To>::extents_type(extent), uninitialized);
     if constexpr (std::is_trivially_copyable_v<V>) {
-      detail::materialize(m, s.data(), dst.data(), options);
+      materialize(m, s.data(), dst.data(), options);
     } else {
       std::array<index_t, value::max_atoms> row_major{};
       for (index_t k = m.rank - 1, n = 1; k >= 0; --k) {

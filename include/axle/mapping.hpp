@@ -35,8 +35,7 @@ struct axis_size {
   index_t extent;
 };
 
-namespace detail {
-
+/// At most this many labels on a labelled block axis.
 inline constexpr int max_labels = 16;
 
 struct atom_extents {
@@ -44,24 +43,18 @@ struct atom_extents {
   int n = 0;
 };
 
-constexpr std::string shape_text(std::span<const index_t> shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + int_text(shape[i]);
-  return s + (shape.size() == 1 ? ",)" : ")");
-}
-
 /// The extent of each atom of `l` for a buffer of storage shape `shape`. `known` gives sizes the
 /// shape alone does not determine (all but one dynamic atom of a merged dimension).
 constexpr atom_extents resolve_extents(const value::layout& l, std::span<const index_t> shape, std::span<const axis_size> known = {},
                                     std::string_view what = "tensor") {
   if (static_cast<int>(shape.size()) != l.nentries)
-    throw shape_error(std::string(what) + ": shape " + shape_text(shape) + " has " + int_text(static_cast<long long>(shape.size())) +
-                      " dimensions, but layout " + to_string(l) + " has " + int_text(l.nentries));
+    throw shape_error(std::string(what) + ": shape " + detail::tuple_text(shape) + " has " + detail::int_text(static_cast<long long>(shape.size())) +
+                      " dimensions, but layout " + to_string(l) + " has " + detail::int_text(l.nentries));
   atom_extents r;
   r.n = l.natoms;
   for (int e = 0; e < l.nentries; ++e) {
     const index_t size = shape[static_cast<std::size_t>(e)];
-    if (size < 0) throw shape_error(std::string(what) + ": dimension " + int_text(e) + " has negative extent");
+    if (size < 0) throw shape_error(std::string(what) + ": dimension " + detail::int_text(e) + " has negative extent");
     index_t product = 1;
     int unknown = -1;
     int unknowns = 0;
@@ -76,32 +69,32 @@ constexpr atom_extents resolve_extents(const value::layout& l, std::span<const i
         unknown = i;  // the last one is what the dimension leaves
       } else {
         if (x <= 0 && !(x == 0 && size == 0))
-          throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + int_text(x));
+          throw shape_error(std::string(what) + ": axis " + std::string(a.name()) + " has extent " + detail::int_text(x));
         product *= x;
       }
       r.extent[i] = x;
     }
     auto entry_text = [&] {  // messages only: clang cannot build a std::string in constant evaluation
       std::string entry;
-      append_atoms(entry, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+      detail::append_atoms(entry, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
       return entry;
     };
     if (unknowns > 1) {
       std::string names;
       for (int i = l.entry_begin[e]; i < l.entry_begin[e + 1]; ++i)
         if (r.extent[i] == dynamic_extent && i != unknown) (names += names.empty() ? "" : ", ") += l.atoms[i].name();
-      throw shape_error(std::string(what) + ": dimension " + int_text(e) + " holds " + entry_text() + "; the size of " + names +
+      throw shape_error(std::string(what) + ": dimension " + detail::int_text(e) + " holds " + entry_text() + "; the size of " + names +
                         " must be given (for G: --groups)");
     }
     if (unknowns == 1) {
       if (product == 0 || size % product != 0)
-        throw shape_error(std::string(what) + ": dimension " + int_text(e) + " " + entry_text() + " has extent " +
-                          int_text(size) + ", which is not a multiple of " + int_text(product) + " (" +
-                          shape_text(shape) + " as " + to_string(l) + ")");
+        throw shape_error(std::string(what) + ": dimension " + detail::int_text(e) + " " + entry_text() + " has extent " +
+                          detail::int_text(size) + ", which is not a multiple of " + detail::int_text(product) + " (" +
+                          detail::tuple_text(shape) + " as " + to_string(l) + ")");
       r.extent[unknown] = size / product;
     } else if (product != size) {
-      throw shape_error(std::string(what) + ": dimension " + int_text(e) + " " + entry_text() + " has extent " +
-                        int_text(size) + ", expected " + int_text(product) + " (" + shape_text(shape) + " as " +
+      throw shape_error(std::string(what) + ": dimension " + detail::int_text(e) + " " + entry_text() + " has extent " +
+                        detail::int_text(size) + ", expected " + detail::int_text(product) + " (" + detail::tuple_text(shape) + " as " +
                         to_string(l) + ")");
     }
   }
@@ -132,11 +125,6 @@ struct strided_map {
   std::vector<index_t> source_shape; // storage shapes
   std::vector<index_t> target_shape;
 
-  [[nodiscard]] constexpr bool has_gathers() const noexcept {
-    for (int k = 0; k < rank; ++k)
-      if (gather_count[k] > 0) return true;
-    return false;
-  }
   [[nodiscard]] constexpr index_t size() const noexcept {
     index_t n = 1;
     for (int k = 0; k < rank; ++k) n *= extent[k];
@@ -150,12 +138,14 @@ struct strided_map {
   }
 };
 
+namespace detail {
 /// Does refined atom `r` (of a value::derivation) lie inside layout atom `a`?
 [[nodiscard]] constexpr bool lies_in(const value::atom& r, const value::atom& a) noexcept {
   if (r.axis != a.axis || r.unit != a.unit || r.labelled() != a.labelled()) return false;
   if (!value::is_part(a)) return true;  // a whole, unit or labelled atom: its axis appears nowhere else
   return r.stride >= a.stride && (a.extent == dynamic_extent || r.stride < a.stride * a.extent);
 }
+}  // namespace detail
 
 /// Maps plan `p` (from value::derive(), without error) onto a source whose atoms (of p.from) have the
 /// given extents and signed element strides — any view, contiguous or not. An empty source's
@@ -171,7 +161,7 @@ constexpr strided_map map_atoms(const value::derivation& p, const index_t* exten
   index_t src_extent[value::max_atoms]{};
   index_t src_stride[value::max_atoms]{};
   for (int r = 0, a = 0; r < p.nsrc; ++r) {
-    while (a < from.natoms && !lies_in(p.src[r], from.atoms[a])) ++a;
+    while (a < from.natoms && !detail::lies_in(p.src[r], from.atoms[a])) ++a;
     const value::atom& x = from.atoms[a];
     src_stride[r] = stride[a] * (p.src[r].stride / x.stride);
     if (p.src[r].extent != dynamic_extent) {
@@ -180,8 +170,8 @@ constexpr strided_map map_atoms(const value::derivation& p, const index_t* exten
     }
     const index_t total = extent[a] * x.stride;  // the axis extent, counted from x's radix
     if (total % p.src[r].stride != 0)
-      throw shape_error("source: axis " + std::string(x.name()) + " has " + int_text(total) + " elements, which blocks of " +
-                        int_text(p.src[r].stride) + " do not divide");
+      throw shape_error("source: axis " + std::string(x.name()) + " has " + detail::int_text(total) + " elements, which blocks of " +
+                        detail::int_text(p.src[r].stride) + " do not divide");
     src_extent[r] = total / p.src[r].stride;
   }
   m.rank = p.ndst;
@@ -198,7 +188,7 @@ constexpr strided_map map_atoms(const value::derivation& p, const index_t* exten
     m.stride[k] = src_stride[r];
     empty = empty || src_extent[r] == 0;
     if (p.dst[k].unit && src_extent[r] != 1)  // a whole axis stored as a unit axis by the target
-      throw shape_error("source: axis " + std::string(p.dst[k].name()) + " has extent " + int_text(src_extent[r]) +
+      throw shape_error("source: axis " + std::string(p.dst[k].name()) + " has extent " + detail::int_text(src_extent[r]) +
                         ", but the target stores it as a unit axis (extent 1)");
     if (p.flip[k]) {
       m.offset += (m.extent[k] - 1) * m.stride[k];
@@ -216,7 +206,7 @@ constexpr strided_map map_atoms(const value::derivation& p, const index_t* exten
   m.target_atoms.n = to.natoms;
   for (int i = 0, k = 0; i < to.natoms; ++i) {
     index_t x = 1;
-    for (; k < p.ndst && lies_in(p.dst[k], to.atoms[i]); ++k) x *= m.extent[k];
+    for (; k < p.ndst && detail::lies_in(p.dst[k], to.atoms[i]); ++k) x *= m.extent[k];
     m.target_atoms.extent[i] = x;
   }
   return m;
@@ -253,5 +243,4 @@ constexpr void copy_by_index(const strided_map& m, const T* src, T* dst) {
   }
 }
 
-}  // namespace detail
 }  // namespace axle

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "detail/text.hpp"
 #include "engine/apply.hpp"
 #include "engine/normal_form.hpp"
 #include "layout.hpp"
@@ -19,20 +20,6 @@
 
 namespace axle {
 namespace detail {
-
-/// std::to_string is not constexpr; this is.
-constexpr std::string int_text(long long v) {
-  if (v == 0) return "0";
-  std::string digits;
-  const bool negative = v < 0;
-  unsigned long long u = negative ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
-  for (; u > 0; u /= 10) digits.insert(digits.begin(), static_cast<char>('0' + u % 10));
-  return negative ? "-" + digits : digits;
-}
-
-constexpr void append_lower(std::string& out, std::string_view s) {
-  for (char c : s) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 
 /// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`.
 constexpr void append_atom(std::string& out, const value::atom& a) {

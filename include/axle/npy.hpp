@@ -36,6 +36,8 @@
 #include <utility>
 #include <vector>
 
+#include "detail/text.hpp"
+
 #if defined(__unix__) || defined(__APPLE__)
 #include <unistd.h>
 #define AXLE_NPY_POSIX 1
@@ -197,16 +199,7 @@ inline std::optional<std::size_t> checked_count(std::span<const std::size_t> sha
 }  // namespace detail
 
 // Python tuple spelling of a shape: "()", "(5,)", "(8, 4, 3, 3)".
-inline std::string shape_string(std::span<const std::size_t> shape) {
-  std::string s = "(";
-  for (std::size_t i = 0; i < shape.size(); ++i) {
-    if (i) s += ", ";
-    s += std::to_string(shape[i]);
-  }
-  if (shape.size() == 1) s += ',';
-  s += ')';
-  return s;
-}
+inline std::string shape_string(std::span<const std::size_t> shape) { return axle::detail::tuple_text(shape); }
 
 // ---------------------------------------------------------------------------
 // In-memory array
@@ -328,33 +321,9 @@ struct header {
 
 namespace detail {
 
-inline std::string printable(std::string_view s, std::size_t max = 60) {
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (out.size() >= max) {
-      out += "...";
-      break;
-    }
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
 // Friendly name of a numpy descr, for error messages ("'<i4' (int32)").
 inline std::string describe_descr(std::string_view d) {
-  std::string s = "'" + printable(d) + "'";
+  std::string s = "'" + axle::detail::printable(d) + "'";
   if (d.size() < 2) return s;
   const char order = d[0];
   std::string_view body = d.substr(1);
@@ -425,7 +394,7 @@ class header_parser {
       const std::size_t key_pos = pos_;
       const std::string key = parse_string("a quoted key");
       skip_ws();
-      expect(':', "':' after key '" + printable(key) + "'");
+      expect(':', "':' after key '" + axle::detail::printable(key) + "'");
       skip_ws();
       if (key == "descr") {
         if (have_descr) fail_at(key_pos, "duplicate key 'descr'");
@@ -446,7 +415,7 @@ class header_parser {
         have_shape = true;
         h.shape = parse_shape();
       } else {
-        fail_at(key_pos, "unexpected key '" + printable(key) + "'");
+        fail_at(key_pos, "unexpected key '" + axle::detail::printable(key) + "'");
       }
       skip_ws();
       if (peek() == ',') {
@@ -454,7 +423,7 @@ class header_parser {
         continue;
       }
       if (peek() == '}') break;
-      fail("expected ',' or '}' after the value of '" + printable(key) + "'");
+      fail("expected ',' or '}' after the value of '" + axle::detail::printable(key) + "'");
     }
     ++pos_;  // '}'
     skip_ws();
@@ -476,11 +445,11 @@ class header_parser {
   }
 
   [[noreturn]] void fail_plain(const std::string& what) const {
-    throw error(std::string(file_) + ": malformed header: " + what + " in " + printable(t_, 120));
+    throw error(std::string(file_) + ": malformed header: " + what + " in " + axle::detail::printable(t_, 120));
   }
   [[noreturn]] void fail_at(std::size_t at, const std::string& what) const {
     throw error(std::string(file_) + ": malformed header: " + what + " at offset " + std::to_string(at) + " in " +
-                printable(t_, 120));
+                axle::detail::printable(t_, 120));
   }
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
 
@@ -534,7 +503,7 @@ class header_parser {
       }
       if (peek() == 'L' || peek() == 'l') ++pos_;  // Python 2 long
       if (overflow)
-        throw error(std::string(file_) + ": shape overflow: a dimension in " + printable(t_, 120) +
+        throw error(std::string(file_) + ": shape overflow: a dimension in " + axle::detail::printable(t_, 120) +
                     " does not fit in size_t");
       shape.push_back(v);
       skip_ws();
@@ -631,7 +600,7 @@ inline header read_header(std::istream& in, std::string_view name_for_errors) {
   if (got < 6 && std::memcmp(pre.data(), magic, got) == 0)
     throw error(file + ": header truncated: the file ends inside the magic string");
   if (got < 6 || std::memcmp(pre.data(), magic, 6) != 0)
-    throw error(file + ": not a .npy file: bad magic '" + detail::printable(first) + "' (expected '\\x93NUMPY')");
+    throw error(file + ": not a .npy file: bad magic '" + axle::detail::printable(first) + "' (expected '\\x93NUMPY')");
   if (got < 8) throw error(file + ": header truncated: the file ends inside the 10-byte preamble");
   header h;
   h.major = std::to_integer<unsigned>(pre[6]);
@@ -662,14 +631,14 @@ inline header read_header(std::istream& in, std::string_view name_for_errors) {
 inline npy::dtype check_header(const header& h, std::string_view name_for_errors) {
   const std::string file = detail::file_label(name_for_errors);
   if (!h.descr.empty() && h.descr.front() == '[')
-    throw error(file + ": unsupported dtype: structured dtype " + detail::printable(h.descr) + " is not supported");
+    throw error(file + ": unsupported dtype: structured dtype " + axle::detail::printable(h.descr) + " is not supported");
   const auto t = dtype_from_descr(h.descr);
   if (!t) {
     if (h.descr.size() >= 2 && h.descr[0] == '>') {
       const std::string le = "<" + h.descr.substr(1);
       if (dtype_from_descr(le))
-        throw error(file + ": big-endian dtype '" + detail::printable(h.descr) +
-                    "' is not supported; convert with arr.astype('" + detail::printable(le) + "')");
+        throw error(file + ": big-endian dtype '" + axle::detail::printable(h.descr) +
+                    "' is not supported; convert with arr.astype('" + axle::detail::printable(le) + "')");
     }
     throw error(file + ": unsupported dtype " + detail::describe_descr(h.descr) +
                 "; supported: float16 '<f2', bfloat16 '<V2' or '|V2', float32 '<f4', float64 '<f8'");

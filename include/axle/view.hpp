@@ -274,18 +274,6 @@ struct layout_validated<L, false> {
   static constexpr bool value = report<typename validation_diagnostic<L>::type>::value;
 };
 
-/// `(4, 3, 3, 3)`
-template <class Range>
-constexpr std::string values_text(const Range& values) {
-  std::string s = "(";
-  bool first = true;
-  for (auto v : values) {
-    s += (first ? "" : ", ") + detail::int_text(v);
-    first = false;
-  }
-  return s + ")";
-}
-
 /// `O`, `H~`, `O/16`, `16o`: one atom in the notation.
 constexpr std::string atom_text(const value::atom& a) {
   std::string s;
@@ -650,7 +638,7 @@ class tensor_view {
     } else if constexpr (std::is_same_v<N, strided>) {
       if (!other.is_contiguous())
         throw shape_error("a contiguous view of layout " + to_string(desc_) + " made from a view that is not contiguous (strides " +
-                          detail::values_text(other.strides()) + " for extents " + extents_text(ext_) + ")");
+                          detail::tuple_text(other.strides()) + " for extents " + extents_text(ext_) + ")");
     }
   }
 
@@ -767,7 +755,7 @@ class tensor_view {
     return a;
   }
 
-  static constexpr std::string extents_text(const extents_type& ext) { return detail::values_text(all_extents(ext)); }
+  static constexpr std::string extents_text(const extents_type& ext) { return detail::tuple_text(all_extents(ext)); }
 
   static constexpr extents_type from_shape(std::span<const index_t> shape, std::span<const axis_size> known) {
     // A size the extents type declares statically counts as known where a merged dimension
@@ -778,7 +766,7 @@ class tensor_view {
           desc_.entry_size(desc_.entry_of(static_cast<int>(k))) > 1)
         all.push_back({desc_.atoms[k].name(), Extents::static_extent(k)});
     all.insert(all.end(), known.begin(), known.end());
-    const detail::atom_extents r = detail::resolve_extents(desc_, shape, all, "tensor_view");
+    const axle::atom_extents r = axle::resolve_extents(desc_, shape, all, "tensor_view");
     std::array<index_t, natoms_> values{};
     for (std::size_t k = 0; k < natoms_; ++k) {
       values[k] = r.extent[k];

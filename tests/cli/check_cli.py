@@ -121,7 +121,7 @@ def main():
         expect_error("ops of different families", ("convert", "torch.conv2d", "keras.conv2d_transpose", src, out),
                      "cannot convert", out)
         expect_error("a bad option value", ("convert", "torch.conv2d", "keras.conv2d", src, out, "--groups", "two"),
-                     "positive integer", out)
+                     "whole number", out)
         truncated = os.path.join(tmp, "truncated.npy")
         with open(src, "rb") as f:
             data = f.read()

@@ -23,11 +23,11 @@ struct feature : axis<"feature"> {};
 template <class From, class To>
 void emit(const char* name, std::vector<index_t> shape, std::vector<axis_size> known = {}) {
   const axle::value::derivation& p = detail::derivation<From, To>::value;
-  const detail::strided_map m = detail::map_plan(p, shape, known);
+  const axle::strided_map m = axle::map_plan(p, shape, known);
   std::vector<long long> src(static_cast<std::size_t>(m.size()));
   std::iota(src.begin(), src.end(), 0LL);
   std::vector<long long> dst(src.size());
-  detail::copy_by_index(m, src.data(), dst.data());
+  axle::copy_by_index(m, src.data(), dst.data());
   std::printf("case %s\nfrom %s\nto %s\nshape", name, to_string(From{}).c_str(), to_string(To{}).c_str());
   for (index_t x : shape) std::printf(" %td", x);
   std::printf("\nvars");

@@ -191,9 +191,9 @@ std::vector<float> convert(const conf::onnx_case& c, const std::vector<float>& w
   }
   const axle::value::derivation p = axle::value::derive(from, to);
   if (p.error) throw std::logic_error("axle derives no conversion from " + axle::to_string(from) + " to " + axle::to_string(to));
-  const detail::strided_map m = detail::map_plan(p, to_index(c.w_shape), known);
+  const axle::strided_map m = axle::map_plan(p, to_index(c.w_shape), known);
   std::vector<float> out(w.size());
-  detail::copy_by_index(m, w.data(), out.data());
+  axle::copy_by_index(m, w.data(), out.data());
   plan_text = std::string(e->name) + " " + axle::to_string(from) + " -> " + std::string(kind_name(kind)) + " engine " +
               axle::to_string(to) + ": " + axle::to_string(axle::value::normal_form(p));
   return out;

@@ -386,16 +386,16 @@ outcome convert(const setup& s, const mutation* mutate, axle::value::layout* use
     o.detail = "axle derives no conversion from " + axle::to_string(c.from) + " to " + axle::to_string(c.to);
     return o;
   }
-  detail::strided_map m;
+  axle::strided_map m;
   try {
-    m = detail::map_plan(p, shape_of(s.torch, s.eff), c.known);
+    m = axle::map_plan(p, shape_of(s.torch, s.eff), c.known);
   } catch (const std::exception& e) {
     o.v = verdict::no_conversion;
     o.detail = std::string("map_plan: ") + e.what();
     return o;
   }
   o.stored.resize(torch_w.size());
-  detail::copy_by_index(m, torch_w.data(), o.stored.data());
+  axle::copy_by_index(m, torch_w.data(), o.stored.data());
   o.stored_shape = m.target_shape;
   return o;
 }
@@ -547,9 +547,9 @@ double axle_round_trip_error(const setup& s, const axle::value::layout& stored_l
   // (Ci, Co/G, k~...) for conv_transpose_adjoint (PyTorch's storage by construction).
   const axle::value::derivation p = axle::value::derive(stored_layout, c.from);
   if (p.error) throw std::logic_error("round trip: no conversion back");
-  const detail::strided_map m = detail::map_plan(p, stored.stored_shape, c.known);
+  const axle::strided_map m = axle::map_plan(p, stored.stored_shape, c.known);
   std::vector<float> back(stored.stored.size());
-  detail::copy_by_index(m, stored.stored.data(), back.data());
+  axle::copy_by_index(m, stored.stored.data(), back.data());
   const conf::computation compute = s.f->transposed() ? conf::computation::scatter : conf::computation::correlation;
   return engine_error(s, compute, to_double(back));
 }

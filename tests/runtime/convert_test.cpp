@@ -1,5 +1,5 @@
 // Plans on buffers: every plan kind materialised on random data and checked element by element
-// against the core's index mapping (detail::map_plan + detail::copy_by_index) and against named
+// against the core's index mapping (axle::map_plan + axle::copy_by_index) and against named
 // element access; zero-copy plan views; views of views; convert_into and its checks; the
 // parallel, gather and high-rank paths of materialisation.
 #define BOOST_TEST_MODULE convert
@@ -127,14 +127,14 @@ void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, u
     const tensor_view<const int, From> src(data, std::span<const index_t>(shape), std::span<const axis_size>(known));
 
     // The reference: the core's index mapping of the derived plan.
-    const detail::strided_map ref_map = detail::map_plan(detail::derivation<From, To>::value, shape, known);
+    const axle::strided_map ref_map = axle::map_plan(detail::derivation<From, To>::value, shape, known);
     std::vector<int> ref(data.size());
-    detail::copy_by_index(ref_map, data.data(), ref.data());
+    axle::copy_by_index(ref_map, data.data(), ref.data());
 
     // map_view of a contiguous source is map_plan.
     std::array<index_t, decltype(src)::atom_count()> ext{};
     for (std::size_t k = 0; k < ext.size(); ++k) ext[k] = src.extent(k);
-    const detail::strided_map m = detail::map_view(detail::plan_on_views<From, To>::value, ext.data(), src.strides().data());
+    const axle::strided_map m = detail::map_view(detail::plan_on_views<From, To>::value, ext.data(), src.strides().data());
     BOOST_TEST(m.rank == ref_map.rank);
     // An empty tensor has no element to point at: map_view keeps its offset at 0.
     BOOST_TEST(m.offset == (ref_map.size() == 0 ? 0 : ref_map.offset));
@@ -286,9 +286,9 @@ BOOST_AUTO_TEST_CASE(large_tensors_take_the_parallel_path) {
   const tensor<float, hwio> automatic = convert<hwio>(src);
   const tensor<float, hwio> serial = convert<hwio>(src, copy_options{.threads = 1});
   BOOST_TEST(std::equal(automatic.begin(), automatic.end(), serial.begin(), serial.end()));
-  const detail::strided_map ref_map = detail::map_plan(detail::derivation<torch_conv_transpose, hwio>::value, src.shape());
+  const axle::strided_map ref_map = axle::map_plan(detail::derivation<torch_conv_transpose, hwio>::value, src.shape());
   std::vector<float> ref(data.size());
-  detail::copy_by_index(ref_map, data.data(), ref.data());
+  axle::copy_by_index(ref_map, data.data(), ref.data());
   BOOST_TEST(std::equal(ref.begin(), ref.end(), automatic.begin(), automatic.end()));
 }
 

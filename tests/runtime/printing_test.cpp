@@ -72,16 +72,16 @@ BOOST_AUTO_TEST_CASE(fmt_formatters_use_the_same_notation_and_honour_the_format_
 }
 
 BOOST_AUTO_TEST_CASE(code_renders_in_three_dialects) {
-  BOOST_TEST((numpy_code<torch_convT, equinox_convT>()) == "np.flip(w, (2, 3)).transpose(1, 0, 2, 3)");
+  BOOST_TEST((code<torch_convT, equinox_convT>(dialect::numpy)) == "np.flip(w, (2, 3)).transpose(1, 0, 2, 3)");
   BOOST_TEST((code<torch_convT, equinox_convT>(dialect::torch)) == "torch.flip(w, dims=(2, 3)).permute(1, 0, 2, 3).contiguous()");
   BOOST_TEST((code<torch_convT, equinox_convT>(dialect::jax, "k")) == "jnp.flip(k, (2, 3)).transpose(1, 0, 2, 3)");
-  BOOST_TEST((numpy_code<layout<O, I, H, W>, layout<H, W, I, O>>()) == "w.transpose(2, 3, 1, 0)");
-  BOOST_TEST((numpy_code<equinox_convT, equinox_convT>()) == "w");
-  BOOST_TEST((numpy_code<torch_convT_grouped, equinox_convT_grouped>()) ==
+  BOOST_TEST((code<layout<O, I, H, W>, layout<H, W, I, O>>(dialect::numpy)) == "w.transpose(2, 3, 1, 0)");
+  BOOST_TEST((code<equinox_convT, equinox_convT>(dialect::numpy)) == "w");
+  BOOST_TEST((code<torch_convT_grouped, equinox_convT_grouped>(dialect::numpy)) ==
              "w = w.reshape(G, w.shape[0] // G, w.shape[1], w.shape[2], w.shape[3])\n"
              "w = np.flip(w, (3, 4)).transpose(0, 2, 1, 3, 4)\n"
              "w = w.reshape(w.shape[0] * w.shape[1], w.shape[2], w.shape[3], w.shape[4])\n");
-  BOOST_TEST((numpy_code<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>()) ==
+  BOOST_TEST((code<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>(dialect::numpy)) ==
              "np.take(w, [0, 3, 1, 2], axis=0)");
   BOOST_TEST((code<layout<labels<gate, "i,f,g,o">, I>, layout<labels<gate, "i,o,f,g">, I>>(dialect::jax)) ==
              "jnp.take(w, jnp.array([0, 3, 1, 2]), axis=0)");
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(shape_errors_name_the_axis_and_the_sizes) {
   const axle::value::layout& grouped = detail::desc_of<torch_convT_grouped>::value;
   auto message = [&](std::initializer_list<index_t> shape, std::initializer_list<axis_size> known = {}) -> std::string {
     try {
-      detail::resolve_extents(grouped, std::span(shape.begin(), shape.size()), std::span(known.begin(), known.size()), "w.npy");
+      axle::resolve_extents(grouped, std::span(shape.begin(), shape.size()), std::span(known.begin(), known.size()), "w.npy");
     } catch (const shape_error& e) {
       return e.what();
     }
@@ -102,14 +102,14 @@ BOOST_AUTO_TEST_CASE(shape_errors_name_the_axis_and_the_sizes) {
   BOOST_TEST(message({7, 2, 3, 3}, {{"G", 2}}) ==
              "w.npy: dimension 0 (G, I) has extent 7, which is not a multiple of 2 ((7, 2, 3, 3) as ((G, I), O, H~, W~))");
   BOOST_TEST(message({6, 2, 3, 3}, {{"G", 2}}) == "no error");
-  const detail::atom_extents x = detail::resolve_extents(grouped, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}});
+  const axle::atom_extents x = axle::resolve_extents(grouped, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}});
   BOOST_TEST(x.n == 5);
   BOOST_TEST(x.extent[0] == 3);  // G
   BOOST_TEST(x.extent[1] == 2);  // I per group
   BOOST_TEST(x.extent[2] == 2);  // O
   const axle::value::layout& unit_axis = detail::desc_of<layout<merged<G, M>, unit<I>, H, W>>::value;
   try {
-    detail::resolve_extents(unit_axis, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}}, "w.npy");
+    axle::resolve_extents(unit_axis, std::array<index_t, 4>{6, 2, 3, 3}, std::array<axis_size, 1>{{{"G", 3}}}, "w.npy");
     BOOST_FAIL("a unit axis of extent 2 was accepted");
   } catch (const shape_error& e) {
     BOOST_TEST(std::string(e.what()) == "w.npy: dimension 1 I=1 has extent 2, expected 1 ((6, 2, 3, 3) as ((G, M), I=1, H, W))");

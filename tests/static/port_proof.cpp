@@ -52,8 +52,8 @@ template <class From, class To>
 constexpr std::array<long long, w_size> convert(const std::array<long long, w_size>& w, std::array<index_t, 4> shape) {
   std::array<long long, w_size> out{};
   const std::array<axis_size, 1> groups{{{"G", 2}}};
-  const detail::strided_map m = detail::map_plan(detail::derivation<From, To>::value, shape, groups);
-  detail::copy_by_index(m, w.data(), out.data());
+  const axle::strided_map m = axle::map_plan(detail::derivation<From, To>::value, shape, groups);
+  axle::copy_by_index(m, w.data(), out.data());
   return out;
 }
 

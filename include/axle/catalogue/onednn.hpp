@@ -28,6 +28,7 @@
 #include <array>
 #include <string_view>
 
+#include "../detail/text.hpp"
 #include "../ops.hpp"
 
 namespace axle::onednn {
@@ -64,7 +65,7 @@ using universe = axle::detail::type_list<axes::G, axes::O, axes::I, axes::D, axe
 inline constexpr std::string_view letters = "goidhw";
 
 constexpr int dim_of(char c) noexcept {
-  const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  const char lower = axle::detail::lower(c);
   for (std::size_t k = 0; k < letters.size(); ++k)  // not string_view::find: see jax_dimension_numbers.hpp
     if (letters[k] == lower) return static_cast<int>(k);
   return -1;

@@ -1,0 +1,75 @@
+// axle — the few text helpers every message and printer shares: integers, tuples, lower case,
+// and input echoed safely.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace axle::detail {
+
+/// std::to_string is not constexpr; this is (any integer type).
+template <class Int>
+constexpr std::string int_text(Int value) {
+  static_assert(std::is_integral_v<Int>);
+  if (value == 0) return "0";
+  std::string digits;
+  bool negative = false;
+  unsigned long long u = 0;
+  if constexpr (std::is_signed_v<Int>) {
+    negative = value < 0;
+    u = negative ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  } else {
+    u = static_cast<unsigned long long>(value);
+  }
+  for (; u > 0; u /= 10) digits.insert(digits.begin(), static_cast<char>('0' + u % 10));
+  return negative ? "-" + digits : digits;
+}
+
+/// Python's spelling of a tuple of integers: `()`, `(5,)`, `(8, 4, 3, 3)`.
+template <class Range>
+constexpr std::string tuple_text(const Range& values) {
+  std::string s = "(";
+  std::size_t n = 0;
+  for (const auto& v : values) s += (n++ ? ", " : "") + int_text(v);
+  return s + (n == 1 ? ",)" : ")");
+}
+
+[[nodiscard]] constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+constexpr void append_lower(std::string& out, std::string_view s) {
+  for (char c : s) out += lower(c);
+}
+
+/// `s` as it may be echoed in a one-line message: backslash, control and non-ASCII bytes escaped
+/// (`\n`, `\x1b`), cut after `max` characters with "...".
+inline std::string printable(std::string_view s, std::size_t max = 60) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (out.size() >= max) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace axle::detail
