@@ -49,6 +49,7 @@
 
 #include "detail/strided_copy.hpp"
 #include "diagnostics.hpp"
+#include "errors.hpp"
 #include "layout.hpp"
 #include "mapping.hpp"
 #include "plan.hpp"
@@ -66,12 +67,6 @@ template <class... Facts>
 struct because {};
 template <class Axis>
 struct parts_not_adjacent {};
-
-/// A conversion's destination shares memory with its source.
-class overlap_error : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
 
 /// How a conversion is materialised.
 struct copy_options {

@@ -19,15 +19,10 @@
 #include <vector>
 
 #include "engine/derive.hpp"
+#include "errors.hpp"
 #include "notation.hpp"
 
 namespace axle {
-
-/// A shape that cannot belong to the layout it is used with.
-class shape_error : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
 
 /// The size of one axis, by label: `{"G", 4}`.
 struct axis_size {

@@ -9,13 +9,12 @@
 // Every failure is an axle::npy::error whose message is one line of the form
 // "<file>: <problem>".
 //
-// Writing goes to a temporary file in the destination directory which is
-// flushed and then renamed into place, so a failed write never leaves a
-// partial file; an existing destination is only replaced when `force` is set.
+// Writing goes through axle::output_file (<axle/file.hpp>): the file is complete
+// or absent, even when the process is killed; an existing destination is only
+// replaced when `force` is set.
 #pragma once
 
 #include <array>
-#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cstddef>
@@ -37,13 +36,9 @@
 #include <vector>
 
 #include "detail/text.hpp"
+#include "errors.hpp"
+#include "file.hpp"
 
-#if defined(__unix__) || defined(__APPLE__)
-#include <unistd.h>
-#define AXLE_NPY_POSIX 1
-#else
-#define AXLE_NPY_POSIX 0
-#endif
 
 namespace axle::npy {
 
@@ -51,9 +46,10 @@ namespace axle::npy {
 // Errors
 // ---------------------------------------------------------------------------
 
-class error : public std::runtime_error {
+/// A .npy file that cannot be read or written: "<file>: <problem>".
+class error : public file_error {
  public:
-  using std::runtime_error::runtime_error;
+  using file_error::file_error;
 };
 
 // ---------------------------------------------------------------------------
@@ -735,116 +731,21 @@ inline void write(std::ostream& out, const array& a) {
   if (!out) throw error("npy: write to stream failed");
 }
 
-namespace detail {
-
-// Removes the temporary file unless released.
-class temp_file {
- public:
-  explicit temp_file(std::filesystem::path p) : path_(std::move(p)) {}
-  temp_file(const temp_file&) = delete;
-  temp_file& operator=(const temp_file&) = delete;
-  ~temp_file() {
-    close();
-    if (!released_) {
-      std::error_code ec;
-      std::filesystem::remove(path_, ec);
-    }
-  }
-  bool open() {
-    // "x": fail if it exists, so a concurrent writer's temp file is never clobbered.
-    f_ = std::fopen(path_.c_str(), "wbx");
-    return f_ != nullptr;
-  }
-  std::FILE* get() const noexcept { return f_; }
-  int close() noexcept {
-    if (!f_) return 0;
-    const int r = std::fclose(f_);
-    f_ = nullptr;
-    return r;
-  }
-  void release() noexcept { released_ = true; }
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-  std::FILE* f_ = nullptr;
-  bool released_ = false;
-};
-
-inline std::string errno_text(int e) {
-  return e ? std::string(std::strerror(e)) : std::string("unknown error");
-}
-
-}  // namespace detail
-
-// Writes `a` to `path` atomically (temporary file + flush + rename).  Refuses
-// to replace an existing file unless `force`.
+// Writes `a` to `path`: complete or not at all, even if the process is killed (axle::output_file).
+// Refuses to replace an existing file unless `force`.
 inline void write(const std::filesystem::path& path, const array& a, bool force = false) {
-  namespace fs = std::filesystem;
   const std::string file = path.string();
   if (auto p = a.consistency_problem(); !p.empty()) throw error(file + ": cannot write: " + p);
-  if (path.filename().empty()) throw error(file + ": cannot write: not a file name");
-  std::error_code ec;
-  const auto st = fs::symlink_status(path, ec);
-  if (fs::is_directory(fs::status(path, ec))) throw error(file + ": cannot write: is a directory");
-  if (!force && fs::exists(st)) throw error(file + ": already exists; pass --force to overwrite");
-
-  static std::atomic<unsigned> counter{0};
-  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
-#if AXLE_NPY_POSIX
-  const auto pid = static_cast<unsigned long>(::getpid());
-#else
-  const unsigned long pid = 0;
-#endif
-  std::optional<detail::temp_file> tmp;
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const std::string tmp_name =
-        "." + path.filename().string() + ".tmp." + std::to_string(pid) + "." + std::to_string(counter.fetch_add(1) + 1);
-    tmp.emplace(dir / tmp_name);
-    errno = 0;
-    if (tmp->open()) break;
-    const int e = errno;
-    if (e != EEXIST)
-      throw error(file + ": cannot create temporary file " + tmp->path().string() + ": " + detail::errno_text(e));
-    tmp->release();  // someone else's file: leave it alone
-    tmp.reset();
+  try {
+    output_file out(path, force);
+    out.write(encode_header(a));
+    out.write(std::span<const std::byte>(a.data));
+    out.commit();
+  } catch (const error&) {
+    throw;
+  } catch (const file_error& e) {
+    throw error(e.what());
   }
-  if (!tmp) throw error(file + ": cannot create a unique temporary file in " + dir.string());
-
-  const std::string h = encode_header(a);
-  errno = 0;
-  bool ok = std::fwrite(h.data(), 1, h.size(), tmp->get()) == h.size();
-  if (ok && !a.data.empty()) ok = std::fwrite(a.data.data(), 1, a.data.size(), tmp->get()) == a.data.size();
-  if (ok) ok = std::fflush(tmp->get()) == 0;
-#if AXLE_NPY_POSIX
-  if (ok) ok = ::fsync(::fileno(tmp->get())) == 0;
-#endif
-  int e = errno;
-  if (tmp->close() != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok) throw error(file + ": write failed: " + detail::errno_text(e));
-
-  if (force) {
-    fs::rename(tmp->path(), path, ec);
-    if (ec) throw error(file + ": cannot move the temporary file into place: " + ec.message());
-    tmp->release();
-    return;
-  }
-#if AXLE_NPY_POSIX
-  // link() fails if the destination exists, closing the race between the
-  // existence check above and the rename.
-  errno = 0;
-  if (::link(tmp->path().c_str(), path.c_str()) == 0) return;  // ~temp_file removes the temporary name
-  e = errno;
-  if (e == EEXIST) throw error(file + ": already exists; pass --force to overwrite");
-    // File systems without hard links: fall through to check + rename.
-#endif
-  if (fs::exists(fs::symlink_status(path, ec))) throw error(file + ": already exists; pass --force to overwrite");
-  fs::rename(tmp->path(), path, ec);
-  if (ec) throw error(file + ": cannot move the temporary file into place: " + ec.message());
-  tmp->release();
 }
 
 }  // namespace axle::npy

@@ -509,7 +509,7 @@ BOOST_AUTO_TEST_CASE(refuses_to_overwrite_without_force) {
   const auto p = dir.path / "out.npy";
   spit(p, "precious");
   const auto a = npy::array::from_doubles(ramp(4), {4});
-  BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, a); }), p.string() + ": already exists; pass --force to overwrite");
+  BOOST_CHECK_EQUAL(error_of([&] { npy::write(p, a); }), p.string() + ": already exists; pass --force to overwrite it");
   BOOST_CHECK_EQUAL(slurp(p), "precious");
   BOOST_CHECK((dir.entries() == std::vector<std::string>{"out.npy"}));
 
@@ -531,7 +531,7 @@ BOOST_AUTO_TEST_CASE(failed_writes_leave_nothing) {
 
   // Destination directory missing.
   const auto missing = dir.path / "no-such-dir" / "x.npy";
-  CHECK_CONTAINS(error_of([&] { npy::write(missing, a); }), missing.string() + ": cannot create temporary file");
+  CHECK_CONTAINS(error_of([&] { npy::write(missing, a); }), missing.string() + ": cannot create a file in");
 
   // Destination is a directory, even with force: fails, temp file removed.
   fs::create_directory(dir.path / "sub.npy");

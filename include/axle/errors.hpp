@@ -1,0 +1,33 @@
+// axle — the exceptions of axle's run-time half.
+//
+//   shape_error    a shape or size cannot belong to the layout it is used with, or does not fit in
+//                  memory arithmetic: the message names the axis or the shape, and the sizes.
+//   overlap_error  a conversion's destination shares memory with its source.
+//   file_error     a file cannot be read, written or understood: "<file>: <problem>".
+//
+// Compile-time mistakes are diagnostics, not exceptions (<axle/diagnostics.hpp>).
+#pragma once
+
+#include <stdexcept>
+
+namespace axle {
+
+/// A shape that cannot belong to the layout it is used with, or whose size does not fit.
+class shape_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// A conversion's destination shares memory with its source.
+class overlap_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// A file that cannot be read, written or understood; the message starts with the file's name.
+class file_error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace axle
