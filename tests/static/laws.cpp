@@ -303,4 +303,10 @@ static_assert(unit_laws<whole_m, unit_m>() && unit_laws<whole_m, merged_unit_m>(
 using merged_m = axle::layout<axle::merged<axle::axes::G, axle::axes::M>, axle::axes::H, axle::axes::W>;
 static_assert(unit_laws<merged_m, merged_unit_m>() && !is_identity_v<plan_t<merged_m, merged_unit_m>>);
 static_assert(unit_laws<axle::layout<axle::axes::M>, axle::layout<axle::unit<axle::axes::M>>>());
+// A permutation (not a swap) of labelled layouts with a block reorder after it: the permutation's
+// target list carries the source's labels, so it is not the target layout's own entry list.
+using labelled_perm_a = layout<axle::axes::M, axle::axes::N, G, O, labels<gate, "i,g,o,f">>;
+using labelled_perm_b = layout<G, O, axle::axes::N, axle::axes::M, labels<gate, "i,f,g,o">>;
+static_assert(std::is_same_v<apply_t<plan_t<labelled_perm_a, labelled_perm_b>, labelled_perm_a>, labelled_perm_b>);
+static_assert(std::is_same_v<apply_t<plan_t<labelled_perm_b, labelled_perm_a>, labelled_perm_b>, labelled_perm_a>);
 }  // namespace

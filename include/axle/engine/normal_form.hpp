@@ -245,6 +245,13 @@ constexpr void simple_normal_form(plan& s, const derivation& p, bool with_orders
   bool any_merge = false;
   for (int f = 0; f < p.to->nentries; ++f)
     any_merge = any_merge || (!x.dst_kept[f] && !(x.dst_atoms[f] == 1 && p.to->entry_size(f) == 1));
+  // The permutation runs before the block reorders: its target list carries the source's block
+  // labels, so it is not the target layout's own entry list when a reorder follows.
+  bool any_reorder = false;
+  for (int k = 0; k < p.ndst; ++k) {
+    const int i = p.src_of_dst[k];
+    any_reorder = any_reorder || (i >= 0 && p.dst[k].labelled() && p.dst[k].label_text() != p.src[i].label_text());
+  }
   // The permutation of elements (kept dimensions and atoms).
   bool identity = x.nsrc == x.ndst;
   int moved = 0;
@@ -281,7 +288,7 @@ constexpr void simple_normal_form(plan& s, const derivation& p, bool with_orders
     } else {
       step& st = s.push(step_kind::permute);
       s.order_is_source = !any_split && x.nsrc == p.from->nentries;
-      s.order_is_target = !any_merge && x.ndst == p.to->nentries;
+      s.order_is_target = !any_merge && !any_reorder && x.ndst == p.to->nentries;
       if (!with_orders && s.order_is_source && s.order_is_target) {
         // The type layer takes both orders from the layouts; the counts stay for step_type.
         st.a_count = 0;
