@@ -84,6 +84,9 @@ template <index_t N>
 struct extent {};
 template <class L>
 struct write {};
+/// The most atoms a layout may have (`value::max_atoms`): the fact too_many_axes carries.
+template <int N>
+struct atom_limit {};
 
 namespace detail {
 
@@ -152,7 +155,7 @@ struct validation_diagnostic {
     else if constexpr (e.code == C::non_canonical_merge)
       return type_identity<merged_parts_of_one_axis<in<L>, write<build_layout_t<universe_t<L>, canonical_of<L>>>>>{};
     else
-      return type_identity<too_many_axes<in<L>>>{};
+      return type_identity<too_many_axes<in<L>, atom_limit<value::max_atoms>>>{};
   }
   using type = typename decltype(pick())::type;
 };
@@ -203,6 +206,8 @@ struct argument_diagnostic {
       return type_identity<nothing_to_split<arg<e.a>, in<L>>>{};
     else if constexpr (e.code == C::merge_not_adjacent)
       return type_identity<merge_needs_adjacent_entries<arg<e.a>, arg<e.b>, in<L>>>{};
+    else if constexpr (e.code == C::too_many_axes)
+      return type_identity<too_many_axes<arg<e.a>, in<L>, atom_limit<value::max_atoms>>>{};
     else
       return type_identity<labels_differ<in<L>, arg<0>>>{};
   }

@@ -128,9 +128,14 @@ namespace axle::value {
   return fail(bad);
 }
 
+/// `l` after the steps of `s`; a step that would take the layout past max_atoms atoms is
+/// too_many_axes (with that step's index in `a`), never a truncated layout.
 [[nodiscard]] constexpr layout_result apply(const layout& l, const plan& s) noexcept {
   layout_result r{l, {}};
-  for (int k = 0; k < s.nsteps && !r.error; ++k) r = apply_step(r.layout, s, k);
+  for (int k = 0; k < s.nsteps && !r.error; ++k) {
+    r = apply_step(r.layout, s, k);
+    if (!r.error && r.layout.overflow) r = fail(make_error(error_code::too_many_axes, k));
+  }
   return r;
 }
 
