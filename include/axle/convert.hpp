@@ -59,7 +59,10 @@ namespace axle {
 
 // --- the messages ------------------------------------------------------------------------------
 
-/// view_as / layout_cast was asked for a plan that cannot be a view of the same memory.
+/// `layout_cast<To>(v)` was asked for a plan that no view of the same memory can express: `because`
+/// names the step that moves data (a block reorder), or `parts_not_adjacent<A>` the axis whose
+/// parts a single stride cannot walk.
+/// Fix: copy with `axle::convert<To>(v)` (or `convert_into` a buffer of your own).
 template <class Plan, class... Why>
 struct plan_needs_a_copy;
 /// The reason: the step of the plan that moves data, or the axis whose parts are not adjacent.

@@ -105,16 +105,22 @@ namespace axle {
 
 // --- the messages of element access (declared, never defined: see diagnostics.hpp) -----------
 
-/// Element access by axis must name every axis of the layout (unit axes excepted).
+/// Element access by axis names every axis of the layout (unit axes excepted); `unnamed` lists
+/// those left out.
+/// Fix: give an index for each: `v(O{o}, I{i}, H{h}, W{w})`, in any order.
 template <class Unnamed, class... Context>
 struct access_must_name_every_axis;
-/// `label<A, "x">` names a label the layout's axis A does not have (or A is not labelled).
+/// `label<A, "x">` names a block the layout's labelled axis A does not have (or A is not labelled).
+/// Fix: use one of the labels of `labels<A, "...">` in the layout, spelled the same way.
 template <class Label, class... Context>
 struct no_such_label;
-/// Element access by position takes one index per storage dimension.
+/// Element access by position takes one index per storage dimension, in storage order; a merged
+/// dimension takes one flat index.
+/// Fix: pass `expected_indices` indices, or index by axis: `v(O{o}, I{i}, ...)`.
 template <class Expected, class Got, class... Context>
 struct wrong_number_of_indices;
-/// Element access is either by axis or by position, not both.
+/// Element access is either by axis (`v(O{1}, I{0})`) or by position (`v(1, 0)`), not a mix.
+/// Fix: wrap every index in its axis, or pass plain integers in storage order.
 template <class... Context>
 struct cannot_mix_axis_and_positional_indices;
 

@@ -1,6 +1,10 @@
 # Compiles one compile-fail case. MODE=fail: the program with AXLE_COMPILE_FAIL defined must not
 # compile, must report exactly one error, and its first error line must match the regex on the
-# file's `// expect:` line. MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
+# file's `// expect:` line; with OUTPUT, that line is written there (the error gallery's check
+# reads it). MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
+if(OUTPUT)
+  file(REMOVE "${OUTPUT}")
+endif()
 file(STRINGS "${SOURCE}" _expect REGEX "^// expect: ")
 if(NOT _expect)
   message(FATAL_ERROR "${SOURCE}: no '// expect: <regex>' line")
@@ -34,5 +38,8 @@ if(NOT _first MATCHES "${_regex}")
 endif()
 if(NOT _count EQUAL 1)
   message(FATAL_ERROR "${SOURCE}: expected one error, got ${_count}:\n${_err}")
+endif()
+if(OUTPUT)
+  file(WRITE "${OUTPUT}" "${_first}\n")
 endif()
 message(STATUS "first error: ${_first}")
