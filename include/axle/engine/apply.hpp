@@ -173,8 +173,8 @@ namespace axle::value {
         case step_kind::swap: {
           step& n = r.push(step_kind::swap);
           const int mid = s.element_end(st.a_begin, st.a_begin + st.a_count);
-          for (int k = mid; k < st.a_begin + st.a_count; ++k) r.add(relabelled(s.atoms[k]), s.joined[k]);
-          for (int k = st.a_begin; k < mid; ++k) r.add(relabelled(s.atoms[k]), s.joined[k]);
+          for (int i = mid; i < st.a_begin + st.a_count; ++i) r.add(relabelled(s.atoms[i]), s.joined[i]);
+          for (int i = st.a_begin; i < mid; ++i) r.add(relabelled(s.atoms[i]), s.joined[i]);
           n.a_count = st.a_count;
           n.b_begin = r.npool;
           break;
