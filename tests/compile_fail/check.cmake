@@ -2,8 +2,10 @@
 # compile, must report exactly one error, and its first error line must match the regex on the
 # file's `// expect:` line; with OUTPUT, that line is written there (the error gallery's check
 # reads it). MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
-if(OUTPUT)
-  file(REMOVE "${OUTPUT}")
+set(_output "")  # the twin (MODE=ok) has no error line to keep
+if(MODE STREQUAL "fail" AND OUTPUT)
+  set(_output "${OUTPUT}")
+  file(REMOVE "${_output}")
 endif()
 file(STRINGS "${SOURCE}" _expect REGEX "^// expect: ")
 if(NOT _expect)
@@ -39,7 +41,7 @@ endif()
 if(NOT _count EQUAL 1)
   message(FATAL_ERROR "${SOURCE}: expected one error, got ${_count}:\n${_err}")
 endif()
-if(OUTPUT)
-  file(WRITE "${OUTPUT}" "${_first}\n")
+if(_output)
+  file(WRITE "${_output}" "${_first}\n")
 endif()
 message(STATUS "first error: ${_first}")
