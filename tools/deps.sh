@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs, from Debian 12's own archive, whatever of axle's build and test dependencies is
-# missing. Sourced by tools/example.sh and tools/test.sh; run as root (or with sudo available).
+# axle's build and test dependencies, from Debian 12's own archive, by preset of CMakePresets.json.
+#
+#   bash tools/deps.sh [preset...]     install what the presets need (all presets by default)
+#   source tools/deps.sh               define the lists and functions (tools/test.sh, tools/example.sh)
+#
+# Run as root (or with sudo available). A plain `cmake -S . -B build` needs none of the optional
+# packages: what lacks its dependency is skipped.
 set -euo pipefail
 
 axle_install_packages() {
@@ -20,8 +25,36 @@ axle_install_packages() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What building and running the examples needs.
+# What building and running the examples and the tool needs.
 AXLE_BUILD_PACKAGES=(ca-certificates cmake ninja-build g++-12 libfmt-dev libboost-dev libeigen3-dev libcli11-dev)
 # What the whole test suite needs in addition: the second compiler and its sanitizer runtime,
-# Boost.Test, Debian's Python with NumPy (code rendering), PyTorch and ONNX (live conformance).
-AXLE_TEST_PACKAGES=(clang-16 libclang-rt-16-dev libboost-test-dev python3 python3-numpy python3-torch python3-onnx)
+# Boost.Test, Debian's Python with NumPy (code rendering), PyTorch and ONNX (live conformance),
+# pkg-config (the installed axle.pc).
+AXLE_TEST_PACKAGES=(clang-16 libclang-rt-16-dev libboost-test-dev python3 python3-numpy python3-torch python3-onnx pkgconf)
+# What the benchmarks need in addition (the release preset).
+AXLE_BENCH_PACKAGES=(libbenchmark-dev)
+
+# The packages one preset of CMakePresets.json needs; fails for a preset it does not know, so
+# that a new preset cannot go without its list (the test suite checks every preset).
+axle_preset_packages() {
+  case "$1" in
+    gcc | clang) echo "${AXLE_BUILD_PACKAGES[@]}" "${AXLE_TEST_PACKAGES[@]}" ;;
+    release) echo "${AXLE_BUILD_PACKAGES[@]}" "${AXLE_BENCH_PACKAGES[@]}" ;;
+    *)
+      echo "axle: tools/deps.sh has no package list for preset '$1'" >&2
+      return 1
+      ;;
+  esac
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  cd "$(dirname "$0")/.."
+  presets=("$@")
+  [ ${#presets[@]} -eq 0 ] && presets=(gcc clang release)
+  packages=()
+  for preset in "${presets[@]}"; do
+    read -r -a more <<<"$(axle_preset_packages "$preset")"
+    packages+=("${more[@]}")
+  done
+  axle_install_packages "${packages[@]}"
+fi

@@ -44,7 +44,13 @@ std::string cell(std::string_view s) {
   return out;
 }
 
-std::string code(const axle::value::layout& l) { return "`" + cell(axle::to_string(l)) + "`"; }
+std::string code(const axle::value::layout& l) {
+  // Appended, not `"`" + s`: g++ 12 at -O2 and above warns (-Wrestrict) inside that operator+.
+  std::string out = "`";
+  out += cell(axle::to_string(l));
+  out += '`';
+  return out;
+}
 
 std::string render() {
   std::ostringstream md;

@@ -59,7 +59,10 @@ namespace axle {
 
 // --- the messages ------------------------------------------------------------------------------
 
-/// view_as / layout_cast was asked for a plan that cannot be a view of the same memory.
+/// `layout_cast<To>(v)` was asked for a plan that no view of the same memory can express: `because`
+/// names the step that moves data (a block reorder), or `parts_not_adjacent<A>` the axis whose
+/// parts a single stride cannot walk.
+/// Fix: copy with `axle::convert<To>(v)` (or `convert_into` a buffer of your own).
 template <class Plan, class... Why>
 struct plan_needs_a_copy;
 /// The reason: the step of the plan that moves data, or the axis whose parts are not adjacent.
@@ -86,8 +89,8 @@ enum class copy_reason : unsigned char { none, reorder, parts_not_adjacent };
 /// and whether the plan is zero-copy. Computed at compile time from derivation<From, To>::value.
 struct view_plan {
   const value::derivation* plan = nullptr;
-  std::array<int, value::max_atoms> target_first{};  // refined target atoms [first, first + count) of each atom of `to`
-  std::array<int, value::max_atoms> target_count{};
+  int target_first[value::max_atoms]{};  // refined target atoms [first, first + count) of each atom of `to`
+  int target_count[value::max_atoms]{};
   copy_reason reason = copy_reason::none;
   int reason_atom = -1;  // the atom of `to` that needs a copy
 };
@@ -250,8 +253,8 @@ inline int copy_threads(std::size_t bytes, const copy_options& o) noexcept {
 /// source merged first; what is still above the kernel's max_rank is looped over here.
 template <class T>
 void strided_copy_any(T* dst, const T* src, int rank, const index_t* extent, const index_t* stride, int threads) {
-  std::array<index_t, value::max_atoms> e{};
-  std::array<index_t, value::max_atoms> s{};
+  index_t e[value::max_atoms]{};
+  index_t s[value::max_atoms]{};
   int n = 0;
   for (int k = 0; k < rank; ++k) {
     if (extent[k] == 0) return;
@@ -276,9 +279,9 @@ void strided_copy_any(T* dst, const T* src, int rank, const index_t* extent, con
     return;
   }
   if (threads > 1)
-    strided_copy_parallel(dst, src, n, e.data(), s.data(), threads);
+    strided_copy_parallel(dst, src, n, e, s, threads);
   else
-    strided_copy(dst, src, n, e.data(), s.data());
+    strided_copy(dst, src, n, e, s);
 }
 
 /// Copies the axes [first, m.rank) of `m` from `src` (the element of index 0) into the contiguous
@@ -296,7 +299,7 @@ void copy_axes(T* dst, const T* src, const strided_map& m, int first, int thread
   index_t outer = 1;
   for (int k = first; k < g; ++k) outer *= m.extent[k];
   if (inner == 0 || outer == 0 || m.extent[g] == 0) return;
-  std::array<index_t, value::max_atoms> idx{};
+  index_t idx[value::max_atoms]{};
   index_t offset = 0;
   for (index_t f = 0; f < outer; ++f) {
     for (index_t j = 0; j < m.extent[g]; ++j)
@@ -314,10 +317,10 @@ void copy_axes(T* dst, const T* src, const strided_map& m, int first, int thread
 template <class T>
 void copy_elementwise(T* dst, const index_t* dst_stride, const T* src, const strided_map& m) {
   const index_t n = m.size();
-  std::array<index_t, value::max_atoms> idx{};
+  index_t idx[value::max_atoms]{};
   index_t d = 0;
   for (index_t flat = 0; flat < n; ++flat) {
-    dst[d] = src[m.source_index(idx.data()) - m.offset];
+    dst[d] = src[m.source_index(idx) - m.offset];
     for (int k = m.rank - 1; k >= 0; --k) {
       d += dst_stride[k];
       if (++idx[k] < m.extent[k]) break;
@@ -347,8 +350,8 @@ template <class T>
 void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_map& m, int threads) {
   if (m.size() == 0) return;
   strided_map q;  // the problem with the destination's axes sorted outermost first
-  std::array<index_t, value::max_atoms> ds{};
-  std::array<int, value::max_atoms> order{};
+  index_t ds[value::max_atoms]{};
+  int order[value::max_atoms]{};
   int n = 0;
   for (int k = 0; k < m.rank; ++k) {
     if (m.extent[k] == 1) {
@@ -357,7 +360,7 @@ void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_ma
     }
     order[n++] = k;
   }
-  std::stable_sort(order.begin(), order.begin() + n, [&](int a, int b) {
+  std::stable_sort(order, order + n, [&](int a, int b) {
     const index_t x = dst_stride[a] < 0 ? -dst_stride[a] : dst_stride[a];
     const index_t y = dst_stride[b] < 0 ? -dst_stride[b] : dst_stride[b];
     return x > y;
@@ -368,13 +371,13 @@ void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_ma
     q.extent[j] = m.extent[k];
     q.stride[j] = m.stride[k];
     q.gather_count[j] = m.gather_count[k];
-    q.gather[j] = m.gather[k];
+    std::copy_n(m.gather[k], max_labels, q.gather[j]);
     ds[j] = dst_stride[k];
     if (ds[j] < 0) {  // walk the destination forwards, the source backwards
       dst += (q.extent[j] - 1) * ds[j];
       ds[j] = -ds[j];
       if (q.gather_count[j] > 0) {
-        std::reverse(q.gather[j].begin(), q.gather[j].begin() + q.gather_count[j]);
+        std::reverse(q.gather[j], q.gather[j] + q.gather_count[j]);
       } else {
         src += (q.extent[j] - 1) * q.stride[j];
         q.stride[j] = -q.stride[j];
@@ -390,7 +393,7 @@ void copy_plan(T* dst, const index_t* dst_stride, const T* src, const strided_ma
   if (row_major)
     copy_axes(dst, src, q, 0, threads);
   else
-    copy_elementwise(dst, ds.data(), src, q);
+    copy_elementwise(dst, ds, src, q);
 }
 
 /// [lowest, highest] byte addresses a view touches.
@@ -551,16 +554,16 @@ void convert_into(const Src& src, Dst&& dst, copy_options options = {}) {
                           detail::address_text(a.first) + "-" + detail::address_text(a.second) +
                           "): a conversion cannot run in place; convert into separate storage");
     // Strides of the destination's refined atoms: the parts of an atom split its stride.
-    std::array<index_t, value::max_atoms> dst_stride{};
+    index_t dst_stride[value::max_atoms]{};
     for (std::size_t i = 0; i < D::atom_count(); ++i) {
       index_t stride = d.stride(i);
       for (int k = p.target_first[i] + p.target_count[i] - 1; k >= p.target_first[i]; --k) {
-        dst_stride[static_cast<std::size_t>(k)] = stride;
+        dst_stride[k] = stride;
         stride *= m.extent[k];
       }
     }
     const int threads = detail::copy_threads(s.size() * sizeof(typename S::value_type), options);
-    detail::copy_plan_any(d.data(), dst_stride.data(), s.data() + m.offset, m, threads);
+    detail::copy_plan_any(d.data(), dst_stride, s.data() + m.offset, m, threads);
   }
 }
 
@@ -584,12 +587,12 @@ template <layout_type To, detail::tensor_like Src>
     if constexpr (std::is_trivially_copyable_v<V>) {
       materialize(m, s.data(), dst.data(), options);
     } else {
-      std::array<index_t, value::max_atoms> row_major{};
+      index_t row_major[value::max_atoms]{};
       for (index_t k = m.rank - 1, n = 1; k >= 0; --k) {
-        row_major[static_cast<std::size_t>(k)] = n;
+        row_major[k] = n;
         n *= m.extent[k];
       }
-      if (m.size() > 0) detail::copy_elementwise(dst.data(), row_major.data(), s.data() + m.offset, m);
+      if (m.size() > 0) detail::copy_elementwise(dst.data(), row_major, s.data() + m.offset, m);
     }
     return dst;
   }

@@ -22,51 +22,113 @@
 namespace axle {
 
 // --- the messages -----------------------------------------------------------------------------
+//
+// Each comment says what the message means, then (after "Fix:") what to do about it;
+// docs/errors.md shows both with a broken program and its fix.
 
-/// A layout was handed where another one was expected; `fix` is the derived conversion, or
-/// `missing_axes` / `extra_axes` say why there is none.
+/// A tensor or layout of one layout was handed where another was expected (a function taking
+/// `tensor_view<T, Expected>`, `expect_layout<Expected, Got>`). `fix` is the plan that turns the
+/// layout given into the one expected; `missing_axes` / `extra_axes` instead say that the two
+/// hold different axes, so that no plan exists.
+/// Fix: convert where the data enters: `axle::convert<Expected>(v)` copies,
+/// `axle::layout_cast<Expected>(v)` is a view when the plan allows one; or correct the layout the
+/// data is declared with. With missing or extra axes, the two layouts describe different tensors.
 template <class Expected, class Got, class... Fix>
 struct layout_mismatch;
-/// No plan exists from one layout to another; the last arguments say why.
+/// `plan_t<From, To>` has no plan: the last arguments say why (`missing_axes` / `extra_axes`:
+/// the layouts hold different axes; `labels_differ`, `incompatible_blocking`, `too_many_axes`).
+/// Fix: only layouts of the same axes convert. Add or drop the axes that differ (a `unit<A>`
+/// axis may be absent from the other layout), or pick the layout the data really has.
 template <class From, class To, class... Why>
 struct cannot_convert;
 
+/// Axis A appears twice: in two dimensions of a layout, twice among the arguments of a
+/// transformation (`swap_t<L, O, O>`, `flip_t<L, H, H>`, `permute_t`), or twice in element access.
+/// Fix: name each axis once; a blocked axis spread over dimensions is written with its parts
+/// (`outer<O, 16>`, `inner<O, 16>`).
 template <class A, class... Context>
 struct axis_named_twice;
+/// Only spatial axes have an orientation: `flipped<A>` or `flip_t<L, A>` with an axis that is
+/// not of kind `axis_kind::spatial` (a channel, group, batch or unit axis).
+/// Fix: flip D, H, W or an axis declared `axis<"x", axis_kind::spatial>`; for a reversed channel
+/// order, use labelled blocks (`labels<A, "...">`) and a reorder.
 template <class A, class... Context>
 struct cannot_flip_non_spatial_axis;
+/// A transformation or an element access names axis A, which the layout does not hold.
+/// Fix: name an axis of the layout (the message lists them), or transform the layout that has A.
 template <class A, class... Context>
 struct axis_not_in_layout;
+/// A transformation names axis A, whose parts live in several dimensions (O/16 and 16o): the
+/// dimension "holding A" is ambiguous.
+/// Fix: name the part that you mean (`outer<O, 16>`, `inner<O, 16>`), or merge the parts first.
 template <class A, class... Context>
 struct axis_is_split_across_entries;
+/// `permute_t<L, ...>` leaves out dimensions of L (listed in `unnamed`).
+/// Fix: name every dimension once, in the new order; to move one dimension, use `move_t<L, A, P>`.
 template <class... Context>
 struct permute_must_name_every_entry;
+/// `split_t<L, A, F>`: the factor F does not divide the part's extent E (or F < 1, or the part is a
+/// unit or labelled axis, which does not split).
+/// Fix: use a factor that divides the extent, or split the whole axis (whose extent is open).
 template <class A, class Factor, class Extent, class... Context>
 struct split_factor_does_not_divide;
+/// `split_t<L, A>` without a factor splits a merged dimension into its atoms; the dimension
+/// holding A holds nothing else.
+/// Fix: to block the axis instead, give a factor: `split_t<L, A, 16>`.
 template <class A, class... Context>
 struct nothing_to_split;
+/// `merge_t<L, A, B...>` merges adjacent dimensions, in their storage order; A and B are not
+/// adjacent (or not in that order).
+/// Fix: bring them together first (`move_t`, `permute_t`), or list them in storage order.
 template <class A, class B, class... Context>
 struct merge_needs_adjacent_entries;
+/// Why there is no plan: two labelled axes (`labels<gate, "i,f,g,o">`) hold different sets of
+/// labels, so their blocks cannot be matched by name.
+/// Fix: use the same label for the same block in both layouts ("g" and "c" are both the cell
+/// gate: pick one spelling).
 template <class A, class B>
 struct labels_differ;
+/// Why there is no plan: the two layouts block the same axis by sizes that do not nest (16 and
+/// 6), so no common set of parts describes both.
+/// Fix: block by sizes that divide one another (16 and 8, 16 and 4), or convert in two steps,
+/// through the layout with the whole axis: `plan_t<A, U>`, then `plan_t<U, B>`.
 template <class A, class B>
 struct incompatible_blocking;
+/// `labels<A, "...">` needs between 1 and 16 labels, none empty and none repeated.
+/// Fix: spell each block once: `labels<gate, "i,f,g,o">`.
 template <class A, class... Context>
 struct block_labels_must_be_distinct_and_non_empty;
+/// A blocked axis has its positions in a block (`inner<O, 16>`, 16o) but not its blocks
+/// (`outer<O, 16>`, O/16): the parts do not cover the axis.
+/// Fix: add the outer part, or write the whole axis if it is not blocked.
 template <class A, class... Context>
 struct blocked_axis_needs_one_outer_part;
+/// The parts of a blocked axis must form a mixed radix: `outer<O, 16>` with blocks of 16 inside
+/// (`inner<O, 16>`, or `inner<O, 4, 4>` and `inner<O, 4>`), not blocks of another size.
+/// Fix: make the outer part's block size the product of the inner extents.
 template <class A, class... Context>
 struct blocked_parts_do_not_chain;
+/// The parts of one blocked spatial axis are stored in different orientations; an axis is
+/// reversed or it is not.
+/// Fix: flip every part (`flipped<outer<W, 4>>`, `flipped<inner<W, 4>>`) or none.
 template <class A, class... Context>
 struct parts_of_one_axis_flipped_differently;
+/// A dimension merges consecutive parts of one axis (`merged<outer<O, 16>, inner<O, 16>>`), which
+/// is that axis itself; every layout has one spelling, so this one is not allowed.
+/// Fix: write the layout that `write<...>` shows.
 template <class... Context>
 struct merged_parts_of_one_axis;
+/// A layout has at most 12 atoms (`atom_limit<12>`: axes, block parts, unit and labelled axes):
+/// the layout in `in<...>` has more, or the transformation or plan step named first would add a
+/// 13th.
+/// Fix: merge axes that always travel together into one axis of your own, or split the tensor.
 template <class... Context>
 struct too_many_axes;
+/// `apply_t<P, L>`: a step of plan P does not fit layout L (it names a dimension that L does not
+/// have in that form); the plan was derived for another layout.
+/// Fix: apply a plan to the layout it was derived from, or derive it for L: `plan_t<L, Target>`.
 template <class Step, class... Context>
 struct plan_step_does_not_apply;
-template <class T>
-struct not_an_axis_or_atom;
 
 // --- the facts they carry ---------------------------------------------------------------------
 
@@ -84,6 +146,9 @@ template <index_t N>
 struct extent {};
 template <class L>
 struct write {};
+/// The most atoms a layout may have (`value::max_atoms`): the fact too_many_axes carries.
+template <int N>
+struct atom_limit {};
 
 namespace detail {
 
@@ -152,7 +217,7 @@ struct validation_diagnostic {
     else if constexpr (e.code == C::non_canonical_merge)
       return type_identity<merged_parts_of_one_axis<in<L>, write<build_layout_t<universe_t<L>, canonical_of<L>>>>>{};
     else
-      return type_identity<too_many_axes<in<L>>>{};
+      return type_identity<too_many_axes<in<L>, atom_limit<value::max_atoms>>>{};
   }
   using type = typename decltype(pick())::type;
 };
@@ -203,6 +268,8 @@ struct argument_diagnostic {
       return type_identity<nothing_to_split<arg<e.a>, in<L>>>{};
     else if constexpr (e.code == C::merge_not_adjacent)
       return type_identity<merge_needs_adjacent_entries<arg<e.a>, arg<e.b>, in<L>>>{};
+    else if constexpr (e.code == C::too_many_axes)
+      return type_identity<too_many_axes<arg<e.a>, in<L>, atom_limit<value::max_atoms>>>{};
     else
       return type_identity<labels_differ<in<L>, arg<0>>>{};
   }

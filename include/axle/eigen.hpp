@@ -56,7 +56,7 @@ constexpr std::array<index_t, N> eigen_strides(const std::array<index_t, N>& dim
 template <class E, std::size_t N>
 std::array<index_t, N> eigen_dimensions(const E& x) {
   std::array<index_t, N> d{};
-  for (std::size_t k = 0; k < N; ++k) d[k] = static_cast<index_t>(x.dimension(static_cast<typename E::Index>(k)));
+  for (std::size_t k = 0; k < N; ++k) d[k] = static_cast<index_t>(x.dimensions()[k]);
   return d;
 }
 
@@ -65,11 +65,12 @@ std::array<index_t, N> eigen_dimensions(const E& x) {
 template <class Scalar, int N, int Options, class Index>
 struct tensor_traits<Eigen::Tensor<Scalar, N, Options, Index>> {
   using type = Eigen::Tensor<Scalar, N, Options, Index>;
+  static constexpr std::size_t rank = static_cast<std::size_t>(N);
   static constexpr bool row_major = (Options & Eigen::RowMajor) != 0;
   static Scalar* data(type& t) noexcept { return t.data(); }
   static const Scalar* data(const type& t) noexcept { return t.data(); }
-  static std::array<index_t, N> shape(const type& t) { return detail::eigen_dimensions<type, N>(t); }
-  static std::array<index_t, N> strides(const type& t) { return detail::eigen_strides(shape(t), row_major); }
+  static std::array<index_t, rank> shape(const type& t) { return detail::eigen_dimensions<type, rank>(t); }
+  static std::array<index_t, rank> strides(const type& t) { return detail::eigen_strides(shape(t), row_major); }
 };
 
 template <class Plain, int MapOptions, template <class> class MakePointer>

@@ -195,16 +195,31 @@ template <char C>
 struct letter {};
 
 // --- diagnostics (declared, never defined: the name is the message) ----------------------------
+
+/// A spec holds a character that is not an upper-case letter or a digit, or a feature letter of
+/// the other kind (N or C in the kernel spec, O or I in the input or output spec).
+/// Fix: write the spec as JAX does: "NCHW", "OIHW", "NHWC", "HWIO".
 template <class Spec, class Letter>
 struct unknown_letter_in_dimension_numbers;
+/// A letter appears twice in one spec.
+/// Fix: name each dimension once.
 template <class Spec, class Letter>
 struct letter_repeated_in_dimension_numbers;
+/// The input and output specs need N and C, the kernel spec O and I; `letter` is the one missing.
+/// Fix: add the letter where the dimension is stored.
 template <class Spec, class Letter>
 struct dimension_numbers_need_letter;
+/// The three specs have different numbers of spatial letters.
+/// Fix: give input, kernel and output the same spatial dimensions ("NCHW", "OIHW", "NCHW").
 template <class Lhs, class Rhs, class Out>
 struct dimension_numbers_have_different_spatial_counts;
+/// A spatial letter of the kernel or output spec does not appear in the input (lhs) spec; JAX
+/// pairs spatial dimensions by letter.
+/// Fix: use the input spec's spatial letters in all three specs.
 template <class Spec, class Letter, class Lhs>
 struct spatial_letter_not_in_lhs_spec;
+/// axle reads 1-D, 2-D and 3-D convolutions: a spec has one to three spatial letters.
+/// Fix: give one to three spatial letters ("NCW", "NCHW", "NCDHW").
 template <class Spec>
 struct dimension_numbers_need_one_to_three_spatial_letters;
 

@@ -34,7 +34,7 @@ struct axis_size {
 inline constexpr int max_labels = 16;
 
 struct atom_extents {
-  std::array<index_t, value::max_atoms> extent{};
+  index_t extent[value::max_atoms]{};
   int n = 0;
 };
 
@@ -110,10 +110,10 @@ constexpr std::vector<index_t> storage_shape(const value::layout& l, const atom_
 /// result index j reads source block gather[j].
 struct strided_map {
   int rank = 0;
-  std::array<index_t, value::max_atoms> extent{};
-  std::array<index_t, value::max_atoms> stride{};
-  std::array<int, value::max_atoms> gather_count{};
-  std::array<std::array<int, max_labels>, value::max_atoms> gather{};
+  index_t extent[value::max_atoms]{};
+  index_t stride[value::max_atoms]{};
+  int gather_count[value::max_atoms]{};
+  int gather[value::max_atoms][max_labels]{};
   index_t offset = 0;
   atom_extents source_atoms{};       // extents of the source layout's atoms
   atom_extents target_atoms{};       // extents of the target layout's atoms
@@ -217,7 +217,7 @@ constexpr strided_map map_plan(const value::derivation& p, std::span<const index
     stride[a] = s;
     s *= x.extent[a];
   }
-  strided_map m = map_atoms(p, x.extent.data(), stride);
+  strided_map m = map_atoms(p, x.extent, stride);
   m.source_shape.assign(shape.begin(), shape.end());
   m.target_shape = storage_shape(*p.to, m.target_atoms);
   return m;
@@ -227,10 +227,10 @@ constexpr strided_map map_plan(const value::derivation& p, std::span<const index
 /// at a time. The reference the fast paths are tested against.
 template <class T>
 constexpr void copy_by_index(const strided_map& m, const T* src, T* dst) {
-  std::array<index_t, value::max_atoms> idx{};
+  index_t idx[value::max_atoms]{};
   const index_t n = m.size();
   for (index_t flat = 0; flat < n; ++flat) {
-    dst[flat] = src[m.source_index(idx.data())];
+    dst[flat] = src[m.source_index(idx)];
     for (int k = m.rank - 1; k >= 0; --k) {
       if (++idx[k] < m.extent[k]) break;
       idx[k] = 0;

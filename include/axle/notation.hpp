@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "detail/text.hpp"
+#include "diagnostics.hpp"
 #include "engine/apply.hpp"
 #include "engine/normal_form.hpp"
 #include "layout.hpp"
@@ -74,13 +75,15 @@ constexpr void append_atoms(std::string& out, const value::atom* atoms, int n, b
 
 }  // namespace detail
 
-/// `(I, O, H~, W~)`
+/// `(I, O, H~, W~)`. A layout past the limit of value::max_atoms atoms (`overflow`) ends with `…`:
+/// what it held beyond the limit is not there to print.
 constexpr std::string to_string(const value::layout& l) {
   std::string out = "(";
   for (int e = 0; e < l.nentries; ++e) {
     if (e > 0) out += ", ";
     detail::append_atoms(out, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
   }
+  if (l.overflow) out += l.nentries > 0 ? ", \u2026" : "\u2026";
   return out + ")";
 }
 
@@ -174,7 +177,11 @@ constexpr std::string to_string(const value::plan& s) {
 /// The notation of a layout type: `axle::to_string(L{})`.
 template <class... Es>
 std::string to_string(layout<Es...>) {
-  return to_string(detail::desc_of<layout<Es...>>::value);
+  using L = layout<Es...>;
+  if constexpr (detail::desc_of<L>::value.overflow)
+    return typename detail::reporting<too_many_axes<in<L>, atom_limit<value::max_atoms>>, std::string>::type{};
+  else
+    return to_string(detail::desc_of<L>::value);
 }
 
 /// The notation of a plan type: `axle::to_string(plan_t<A, B>{})`.

@@ -263,13 +263,19 @@ using op_weight_t = typename detail::op_weight<Op, Mode>::type;
 
 // --- diagnostics (declared, never defined: the name is the message) ----------------------------
 
-/// op_plan_t between, say, a conv and a conv-transpose: their weights mean different things.
+/// `op_plan_t<From, To>` between ops of different families (a convolution and a transposed
+/// convolution, say): their weights mean different things, so no plan relates them.
+/// Fix: pair ops of one family (`family` of each descriptor); for a conv and its transpose, state
+/// the relation with `is_adjoint_pair_v<Conv, ConvT>`.
 template <class From, class To>
 struct ops_belong_to_different_families;
-/// op_plan_t between ops of different spatial ranks.
+/// `op_plan_t<From, To>` between ops of different spatial ranks (a 2-D and a 3-D convolution).
+/// Fix: pair ops of the same rank (`conv2d` with `conv2d`).
 template <class From, class To>
 struct ops_have_different_spatial_ranks;
-/// op_plan_t<..., grouped> with an op whose weight has no G axis.
+/// `op_plan_t<From, To, grouped>` with an op whose weight has no group axis G (the framework has
+/// no grouped form of it).
+/// Fix: use `op_plan_t<From, To>` (one group), or an op of the other framework that has groups.
 template <class Op, class... Context>
 struct op_has_no_groups;
 

@@ -73,8 +73,8 @@ struct reasons {
       return type_identity<type_list<labels_differ<atom_at_t<From, e.a>, atom_at_t<To, e.b>>>>{};
     } else if constexpr (e.code == value::error_code::incompatible_blocking && e.a >= 0 && e.b >= 0) {
       return type_identity<type_list<incompatible_blocking<atom_at_t<From, e.a>, atom_at_t<To, e.b>>>>{};
-    } else {
-      return type_identity<type_list<too_many_axes<>>>{};
+    } else {  // the common refinement of the two layouts, or the plan, exceeds the limit
+      return type_identity<type_list<too_many_axes<atom_limit<value::max_atoms>>>>{};
     }
   }
   using type = typename decltype(pick())::type;
@@ -87,8 +87,13 @@ struct with_reasons<Diag, A, B, type_list<Why...>> {
   using type = Diag<A, B, Why...>;
 };
 
-template <class From, class To, bool Valid = all_valid_v<From, To>,
-          bool Ok = Valid && derivation<From, To>::ok && !normal_steps<derivation<From, To>>::value.overflow>
+/// A plan exists: both layouts are valid, the derivation succeeds and its normal form fits.
+template <class From, class To, bool Valid = all_valid_v<From, To>>
+inline constexpr bool plan_exists_v = derivation<From, To>::ok && !normal_steps<derivation<From, To>>::value.overflow;
+template <class From, class To>
+inline constexpr bool plan_exists_v<From, To, false> = false;
+
+template <class From, class To, bool Valid = all_valid_v<From, To>, bool Ok = plan_exists_v<From, To, Valid>>
 struct plan_for {
   using D = derivation<From, To>;
   using type = build_plan_t<typename D::universe, normal_steps<D>, From, To>;
@@ -146,8 +151,12 @@ struct applied<P, L, Fits, false, false> {
 };
 template <class P, class L>
 struct applied<P, L, true, true, false> {
-  using step = type_at_t<typename step_list<P>::type, static_cast<std::size_t>(application<P, L>::value.error.a)>;
-  using type = typename reporting<plan_step_does_not_apply<step, in<L>>, L>::type;
+  static constexpr value::error e = application<P, L>::value.error;
+  using step = type_at_t<typename step_list<P>::type, static_cast<std::size_t>(e.a)>;
+  using diagnostic = std::conditional_t<e.code == value::error_code::too_many_axes,
+                                        too_many_axes<step, in<L>, atom_limit<value::max_atoms>>,
+                                        plan_step_does_not_apply<step, in<L>>>;
+  using type = typename reporting<diagnostic, L>::type;
 };
 template <class P, class L>
 struct applied<P, L, false, true, true> {
@@ -218,11 +227,12 @@ using normalize_t = plan_t<L, apply_t<P, L>>;
 template <plan_type P>
 inline constexpr bool is_identity_v = P::size == 0;
 
-/// True when a plan from `From` to `To` exists. Never reports an error.
+/// True when a plan from `From` to `To` exists (both are valid layouts and plan_t<From, To> reports
+/// nothing). Never reports an error.
 template <class From, class To>
 inline constexpr bool convertible_v = false;
 template <layout_type From, layout_type To>
-inline constexpr bool convertible_v<From, To> = detail::derivation<From, To>::ok;
+inline constexpr bool convertible_v<From, To> = detail::plan_exists_v<From, To>;
 
 /// True when `L` is a valid layout. Never reports an error.
 template <class L>

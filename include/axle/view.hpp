@@ -105,16 +105,22 @@ namespace axle {
 
 // --- the messages of element access (declared, never defined: see diagnostics.hpp) -----------
 
-/// Element access by axis must name every axis of the layout (unit axes excepted).
+/// Element access by axis names every axis of the layout (unit axes excepted); `unnamed` lists
+/// those left out.
+/// Fix: give an index for each: `v(O{o}, I{i}, H{h}, W{w})`, in any order.
 template <class Unnamed, class... Context>
 struct access_must_name_every_axis;
-/// `label<A, "x">` names a label the layout's axis A does not have (or A is not labelled).
+/// `label<A, "x">` names a block the layout's labelled axis A does not have (or A is not labelled).
+/// Fix: use one of the labels of `labels<A, "...">` in the layout, spelled the same way.
 template <class Label, class... Context>
 struct no_such_label;
-/// Element access by position takes one index per storage dimension.
+/// Element access by position takes one index per storage dimension, in storage order; a merged
+/// dimension takes one flat index.
+/// Fix: pass `expected_indices` indices, or index by axis: `v(O{o}, I{i}, ...)`.
 template <class Expected, class Got, class... Context>
 struct wrong_number_of_indices;
-/// Element access is either by axis or by position, not both.
+/// Element access is either by axis (`v(O{1}, I{0})`) or by position (`v(1, 0)`), not a mix.
+/// Fix: wrap every index in its axis, or pass plain integers in storage order.
 template <class... Context>
 struct cannot_mix_axis_and_positional_indices;
 
@@ -327,8 +333,8 @@ enum class access_error : unsigned char { none, mixed, count, not_in_layout, nam
 struct access_result {
   access_error error = access_error::none;
   int arg = -1;                                  // the offending argument
-  std::array<int, value::max_atoms> arg_of_atom{};      // named: the argument indexing each atom, -1: none
-  std::array<int, value::max_atoms> missing{};          // atoms of the axes not named (one per axis)
+  int arg_of_atom[value::max_atoms]{};  // named: the argument indexing each atom, -1: none
+  int missing[value::max_atoms]{};      // atoms of the axes not named (one per axis)
   int nmissing = 0;
 };
 
@@ -354,9 +360,9 @@ struct access {
     static constexpr bool by_label = index_arg<A>::by_label;
     static constexpr std::string_view text = index_arg<A>::text;
   };
-  static constexpr std::array<axis_identity, sizeof...(Args) + 1> axis_of{arg_info<Args>::axis..., axis_identity{}};
-  static constexpr std::array<bool, sizeof...(Args) + 1> by_label{arg_info<Args>::by_label..., false};
-  static constexpr std::array<std::string_view, sizeof...(Args) + 1> text{arg_info<Args>::text..., std::string_view{}};
+  static constexpr axis_identity axis_of[sizeof...(Args) + 1]{arg_info<Args>::axis..., axis_identity{}};
+  static constexpr bool by_label[sizeof...(Args) + 1]{arg_info<Args>::by_label..., false};
+  static constexpr std::string_view text[sizeof...(Args) + 1]{arg_info<Args>::text..., std::string_view{}};
 
   static constexpr access_result resolve() noexcept {
     access_result r;
@@ -473,7 +479,7 @@ enum class check : unsigned char { none, abort, raise };
 
 /// The atoms of one axis in a layout, in storage order.
 struct atom_list {
-  std::array<int, value::max_atoms> k{};
+  int k[value::max_atoms]{};
   int n = 0;
 };
 template <class L, class A>

@@ -1,6 +1,12 @@
 # Compiles one compile-fail case. MODE=fail: the program with AXLE_COMPILE_FAIL defined must not
 # compile, must report exactly one error, and its first error line must match the regex on the
-# file's `// expect:` line. MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
+# file's `// expect:` line; with OUTPUT, that line is written there (the error gallery's check
+# reads it). MODE=ok: the twin (without AXLE_COMPILE_FAIL) must compile cleanly.
+set(_output "")  # the twin (MODE=ok) has no error line to keep
+if(MODE STREQUAL "fail" AND OUTPUT)
+  set(_output "${OUTPUT}")
+  file(REMOVE "${_output}")
+endif()
 file(STRINGS "${SOURCE}" _expect REGEX "^// expect: ")
 if(NOT _expect)
   message(FATAL_ERROR "${SOURCE}: no '// expect: <regex>' line")
@@ -34,5 +40,8 @@ if(NOT _first MATCHES "${_regex}")
 endif()
 if(NOT _count EQUAL 1)
   message(FATAL_ERROR "${SOURCE}: expected one error, got ${_count}:\n${_err}")
+endif()
+if(_output)
+  file(WRITE "${_output}" "${_first}\n")
 endif()
 message(STATUS "first error: ${_first}")

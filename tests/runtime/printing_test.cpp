@@ -30,7 +30,29 @@ std::string text(L l) {
   return to_string(l);
 }
 
+struct a1 : axis<"a1"> {};
+struct a2 : axis<"a2"> {};
+struct a3 : axis<"a3"> {};
+struct a4 : axis<"a4"> {};
+struct a5 : axis<"a5"> {};
+struct a6 : axis<"a6"> {};
+struct a7 : axis<"a7"> {};
+struct a8 : axis<"a8"> {};
+struct a9 : axis<"a9"> {};
+struct a10 : axis<"a10"> {};
+struct a11 : axis<"a11"> {};
+struct a12 : axis<"a12"> {};
+struct a13 : axis<"a13"> {};
+
 }  // namespace
+
+BOOST_AUTO_TEST_CASE(a_layout_value_past_the_atom_limit_prints_what_is_missing) {
+  // The type would be a too_many_axes error; its value keeps 12 atoms and says so.
+  using thirteen = layout<a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13>;
+  BOOST_TEST(to_string(value::of<thirteen>()) == "(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, \u2026)");
+  BOOST_TEST(to_string(value::of<layout<a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12>>()) ==
+             "(a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12)");
+}
 
 BOOST_AUTO_TEST_CASE(layouts_print_in_the_documented_notation) {
   BOOST_TEST(text(layout<O, I, H, W>{}) == "(O, I, H, W)");

@@ -180,24 +180,46 @@ template <char C>
 struct letter {};
 
 // --- diagnostics (declared, never defined: the name is the message) ----------------------------
+
+/// A weights tag holds a character other than g, o, i, d, h, w (either case) and block sizes.
+/// Fix: spell the tag as oneDNN's dnnl_format_tag_t does: "oihw", "OIhw16i16o", "gOIhw8i8o".
 template <class Tag, class Letter>
 struct unknown_letter_in_format_tag;
+/// A dimension appears twice in the tag.
+/// Fix: name each dimension once; its blocks come after the dimensions ("OIhw16i16o").
 template <class Tag, class Letter>
 struct dimension_named_twice_in_format_tag;
+/// After the dimensions, each inner block is a size and a letter (16o); this letter has no size.
+/// Fix: write the block's size before its letter.
 template <class Tag, class Letter>
 struct inner_block_needs_a_size;
+/// An inner block of size 0 or 1 is no block.
+/// Fix: give a block size of 2 or more, or drop the block and write the dimension in lower case.
 template <class Tag, class Letter>
 struct inner_block_size_must_be_at_least_2;
+/// An inner block of a dimension written in lower case (plain, not blocked) or absent.
+/// Fix: write the blocked dimension in upper case ("OIhw16i16o", not "oIhw16o").
 template <class Tag, class Letter>
 struct inner_block_of_a_lower_case_dimension;
+/// A dimension written in upper case is blocked, but the tag has no inner block for it.
+/// Fix: add its block ("OIhw16i16o"), or write it in lower case.
 template <class Tag, class Letter>
 struct upper_case_dimension_needs_an_inner_block;
+/// oneDNN blocks channels and groups, not the spatial dimensions d, h, w.
+/// Fix: write spatial dimensions in lower case, without blocks.
 template <class Tag, class Letter>
 struct spatial_dimension_cannot_be_blocked;
+/// A weights tag names output channels (o) and input channels (i); `letter` is missing.
+/// Fix: add the missing dimension.
 template <class Tag, class Letter>
 struct format_tag_needs_dimension;
+/// The spatial dimensions of a weights tag are w, hw or dhw (1-D, 2-D, 3-D); this tag has
+/// another combination (or is empty).
+/// Fix: list w, h and w, or d, h and w.
 template <class Tag>
 struct format_tag_spatial_dimensions_must_be_w_hw_or_dhw;
+/// The tag has more dimensions and inner blocks than a layout holds (12 atoms).
+/// Fix: use a tag with fewer inner blocks.
 template <class Tag>
 struct format_tag_has_too_many_dimensions;
 

@@ -510,7 +510,7 @@ void exec_generic(unsigned char* dst, const unsigned char* src, const box& b) no
 template <std::size_t ES, int NV, bool Rev>
 inline void copy_run_nv(unsigned char* d, const unsigned char* s, index_t len) noexcept {
   const index_t bytes = len * index_t{ES};
-  __m128i v[NV];
+  __m128i v[static_cast<std::size_t>(NV)];
   if constexpr (!Rev) {
     for (int j = 0; j < NV - 1; ++j) v[j] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 16 * j));
     v[NV - 1] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + bytes - 16));

@@ -128,9 +128,14 @@ namespace axle::value {
   return fail(bad);
 }
 
+/// `l` after the steps of `s`; a step that would take the layout past max_atoms atoms is
+/// too_many_axes (with that step's index in `a`), never a truncated layout.
 [[nodiscard]] constexpr layout_result apply(const layout& l, const plan& s) noexcept {
   layout_result r{l, {}};
-  for (int k = 0; k < s.nsteps && !r.error; ++k) r = apply_step(r.layout, s, k);
+  for (int k = 0; k < s.nsteps && !r.error; ++k) {
+    r = apply_step(r.layout, s, k);
+    if (!r.error && r.layout.overflow) r = fail(make_error(error_code::too_many_axes, k));
+  }
   return r;
 }
 
@@ -168,8 +173,8 @@ namespace axle::value {
         case step_kind::swap: {
           step& n = r.push(step_kind::swap);
           const int mid = s.element_end(st.a_begin, st.a_begin + st.a_count);
-          for (int k = mid; k < st.a_begin + st.a_count; ++k) r.add(relabelled(s.atoms[k]), s.joined[k]);
-          for (int k = st.a_begin; k < mid; ++k) r.add(relabelled(s.atoms[k]), s.joined[k]);
+          for (int i = mid; i < st.a_begin + st.a_count; ++i) r.add(relabelled(s.atoms[i]), s.joined[i]);
+          for (int i = st.a_begin; i < mid; ++i) r.add(relabelled(s.atoms[i]), s.joined[i]);
           n.a_count = st.a_count;
           n.b_begin = r.npool;
           break;

@@ -162,6 +162,7 @@ namespace axle::value {
     r.push(l.atoms[i]);
     if (i + 1 == l.entry_begin[e + 1]) r.close_entry();
   }
+  if (r.overflow) return fail(make_error(error_code::too_many_axes, 0));
   return {r, {}};
 }
 

@@ -124,7 +124,7 @@ struct layout {
 
 enum class error_code : unsigned char {
   none,
-  too_many_axes,                 // more than max_atoms atoms
+  too_many_axes,                 // more than max_atoms atoms (a: the argument or plan step that adds them)
   axis_named_twice,              // a, b: atoms
   flip_of_non_spatial_axis,      // a: atom
   bad_labels,                    // a: atom (empty, empty label or repeated label)

@@ -28,6 +28,8 @@
 namespace axle::reference {
 
 inline constexpr int max_spatial = 3;
+/// The spatial slots of an extents3, as an index bound.
+inline constexpr std::size_t spatial_slots = 3;
 using index_t = std::ptrdiff_t;
 using extents3 = std::array<index_t, 3>;
 
@@ -65,7 +67,7 @@ constexpr index_t dilated_extent(index_t k, index_t d) { return d * (k - 1) + 1;
 // Copy of g whose unused axes carry neutral values, so every loop can simply
 // run over all three axes.
 constexpr conv_geometry normalized(conv_geometry g) {
-  for (int a = (g.spatial >= 0 ? g.spatial : 0); a < max_spatial; ++a) {
+  for (std::size_t a = static_cast<std::size_t>(g.spatial >= 0 ? g.spatial : 0); a < spatial_slots; ++a) {
     g.in[a] = g.kernel[a] = g.stride[a] = g.dilation[a] = 1;
     g.pad_lo[a] = g.pad_hi[a] = g.output_padding[a] = 0;
   }
@@ -85,7 +87,7 @@ constexpr void for_each_index(const extents3& e, F&& f) {
 }
 
 // Spatial output size of one axis.
-constexpr index_t out_extent(const conv_geometry& g, int a, op_kind kind) {
+constexpr index_t out_extent(const conv_geometry& g, std::size_t a, op_kind kind) {
   const index_t dk = dilated_extent(g.kernel[a], g.dilation[a]);
   if (kind == op_kind::forward)
     return floor_div(g.in[a] + g.pad_lo[a] + g.pad_hi[a] - dk, g.stride[a]) + 1;
@@ -98,7 +100,7 @@ constexpr index_t out_extent(const conv_geometry& g, int a, op_kind kind) {
   throw std::invalid_argument("conv_geometry: " + what);
 }
 inline std::string num(index_t v) { return std::to_string(v); }
-inline std::string axis_field(const char* field, int a, index_t v) {
+inline std::string axis_field(const char* field, std::size_t a, index_t v) {
   return std::string(field) + "[" + std::to_string(a) + "] = " + num(v);
 }
 
@@ -109,7 +111,7 @@ inline std::string axis_field(const char* field, int a, index_t v) {
 constexpr extents3 output_extents(const conv_geometry& g, op_kind kind) {
   const conv_geometry n = detail::normalized(g);
   extents3 out{1, 1, 1};
-  for (int a = 0; a < max_spatial; ++a) out[a] = detail::out_extent(n, a, kind);
+  for (std::size_t a = 0; a < spatial_slots; ++a) out[a] = detail::out_extent(n, a, kind);
   return out;
 }
 
@@ -128,7 +130,7 @@ constexpr void validate(const conv_geometry& g, op_kind kind) {
     fail("in_channels " + num(g.in_channels) + " is not divisible by groups " + num(g.groups));
   if (g.out_channels % g.groups != 0)
     fail("out_channels " + num(g.out_channels) + " is not divisible by groups " + num(g.groups));
-  for (int a = 0; a < g.spatial; ++a) {
+  for (std::size_t a = 0; a < static_cast<std::size_t>(g.spatial); ++a) {
     using detail::axis_field;
     if (g.in[a] < 1) fail(axis_field("in", a, g.in[a]) + " must be >= 1");
     if (g.kernel[a] < 1) fail(axis_field("kernel", a, g.kernel[a]) + " must be >= 1");
@@ -215,7 +217,7 @@ constexpr void conv_forward(const T* x, const T* w, T* y, const conv_geometry& g
   validate(geometry, op_kind::forward);
   const conv_geometry g = detail::normalized(geometry);
   detail::correlate(x, w, y, g, output_extents(g, op_kind::forward), [&](const extents3& p, const extents3& k, extents3& q) {
-    for (int a = 0; a < max_spatial; ++a) {
+    for (std::size_t a = 0; a < spatial_slots; ++a) {
       q[a] = p[a] * g.stride[a] - g.pad_lo[a] + k[a] * g.dilation[a];
       if (q[a] < 0 || q[a] >= g.in[a]) return false;  // zero padding
     }
@@ -245,7 +247,7 @@ constexpr void conv_transpose_adjoint(const T* x, const T* w, T* y, const conv_g
           A* yc = acc.data() + (n * co + grp * opg + og) * vout;
           detail::for_each_index(g.kernel, [&](const extents3& k) {
             extents3 o{};
-            for (int a = 0; a < max_spatial; ++a) {
+            for (std::size_t a = 0; a < spatial_slots; ++a) {
               o[a] = p[a] * g.stride[a] - g.pad_lo[a] + k[a] * g.dilation[a];
               if (o[a] < 0 || o[a] >= out[a]) return;  // cropped by padding
             }
@@ -266,9 +268,9 @@ constexpr void conv_transpose_direct(const T* x, const T* w, T* y, const conv_ge
   validate(geometry, op_kind::transpose_direct);
   const conv_geometry g = detail::normalized(geometry);
   extents3 before{};  // low-side padding of u
-  for (int a = 0; a < max_spatial; ++a) before[a] = g.dilation[a] * (g.kernel[a] - 1) - g.pad_lo[a];
+  for (std::size_t a = 0; a < spatial_slots; ++a) before[a] = g.dilation[a] * (g.kernel[a] - 1) - g.pad_lo[a];
   detail::correlate(x, w, y, g, output_extents(g, op_kind::transpose_direct), [&](const extents3& o, const extents3& k, extents3& q) {
-    for (int a = 0; a < max_spatial; ++a) {
+    for (std::size_t a = 0; a < spatial_slots; ++a) {
       const index_t t = o[a] + k[a] * g.dilation[a] - before[a];  // index into the zero-dilated x
       if (t < 0 || t % g.stride[a] != 0) return false;           // padding or an inserted zero
       q[a] = t / g.stride[a];
@@ -292,7 +294,7 @@ constexpr conv_geometry adjoint_geometry(const conv_geometry& g) {
   t.in = output_extents(g, op_kind::forward);
   t.in_channels = g.out_channels;
   t.out_channels = g.in_channels;
-  for (int a = 0; a < g.spatial; ++a) {
+  for (std::size_t a = 0; a < static_cast<std::size_t>(g.spatial); ++a) {
     const index_t dk = detail::dilated_extent(g.kernel[a], g.dilation[a]);
     t.output_padding[a] = g.in[a] - ((t.in[a] - 1) * g.stride[a] - g.pad_lo[a] - g.pad_hi[a] + dk);
   }
@@ -312,7 +314,7 @@ constexpr void grouped_swap_flip(const T* src, T* dst, index_t groups, index_t a
         T* d = dst + ((grp * b_per_group + b) * a_per_group + a) * vk;
         for_each_index(kernel, [&](const extents3& k) {
           extents3 f{};
-          for (int ax = 0; ax < max_spatial; ++ax) f[ax] = kernel[ax] - 1 - k[ax];
+          for (std::size_t ax = 0; ax < spatial_slots; ++ax) f[ax] = kernel[ax] - 1 - k[ax];
           d[flat(kernel, k)] = s[flat(kernel, f)];
         });
       }

@@ -1,0 +1,10 @@
+// expect: dimension_numbers_have_different_spatial_counts<axle::jax::spec<.*"NCHW".*>, axle::jax::spec<.*"OIH".*>, axle::jax::spec<.*"NCHW".*> ?>
+// The three specs have the same spatial dimensions: a 2-D input needs a 2-D kernel.
+#include <axle/jax_dimension_numbers.hpp>
+
+#ifdef AXLE_COMPILE_FAIL
+using op = axle::jax::conv_general_dilated<"NCHW", "OIH">;
+#else
+using op = axle::jax::conv_general_dilated<"NCHW", "OIHW">;
+#endif
+[[maybe_unused]] op::weight w;

@@ -1,0 +1,10 @@
+// expect: spatial_letter_not_in_lhs_spec<axle::jax::spec<.*"OIHX".*>, axle::jax::letter<'X'>, axle::jax::spec<.*"NCHW".*> ?>
+// The spatial letters of the kernel and output specs are those of the input spec.
+#include <axle/jax_dimension_numbers.hpp>
+
+#ifdef AXLE_COMPILE_FAIL
+using op = axle::jax::conv_general_dilated<"NCHW", "OIHX">;
+#else
+using op = axle::jax::conv_general_dilated<"NCHW", "OIHW">;
+#endif
+[[maybe_unused]] op::weight w;

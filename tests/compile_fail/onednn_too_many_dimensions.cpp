@@ -1,0 +1,10 @@
+// expect: format_tag_has_too_many_dimensions<axle::onednn::tag<.*"gOIdhw4i4o4i4o4i4o4i".*> ?>
+// A tag with more than 12 dimensions and blocks is beyond axle's limit of 12 atoms per layout.
+#include <axle/catalogue/onednn.hpp>
+
+#ifdef AXLE_COMPILE_FAIL
+using w = axle::onednn::weights<"gOIdhw4i4o4i4o4i4o4i">;
+#else
+using w = axle::onednn::weights<"gOIdhw4i4o4i4o4i4o">;
+#endif
+[[maybe_unused]] w x;
