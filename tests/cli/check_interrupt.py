@@ -91,12 +91,12 @@ def main():
         with open(src, "rb") as f:
             original = f.read(4096)
         # Every signal at every moment; over an existing output, late (the replacement is all
-        # that is left); with named temporaries, each catchable signal at each moment once.
+        # that is left) with a catchable signal and with SIGKILL; with named temporaries, each
+        # catchable signal once, with and without an existing output.
         plans = [(sig, moment, False, False) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
                  for moment in ("early", "writing", "late")]
-        plans += [(sig, "late", True, False) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)]
-        plans += [(signal.SIGINT, "writing", False, True), (signal.SIGTERM, "late", False, True),
-                  (signal.SIGTERM, "writing", True, True), (signal.SIGINT, "late", True, True)]
+        plans += [(signal.SIGTERM, "late", True, False), (signal.SIGKILL, "late", True, False)]
+        plans += [(signal.SIGINT, "writing", False, True), (signal.SIGTERM, "late", True, True)]
         start = time.monotonic()
         for sig, moment, force, named in plans:
             out_dir = os.path.join(tmp, f"out-{sig.name}-{moment}-{int(force)}-{int(named)}")

@@ -2,7 +2,7 @@
 //
 //     npy_probe read FILE...      one line per file: FILE<TAB>ok<TAB>dtype<TAB>shape<TAB>hex of the data
 //                                                 or FILE<TAB>error<TAB>message
-//     npy_probe copy IN OUT       reads IN and writes it to OUT (replacing OUT)
+//     npy_probe copy IN OUT...    reads each IN and writes it to the OUT after it (replacing OUT)
 //
 // Built with the run-time tests' sanitizers, so a crafted file that made the reader misbehave
 // fails the check instead of passing unnoticed.
@@ -42,15 +42,18 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
-  if (mode == "copy" && argc == 4) {
-    try {
-      axle::npy::write(argv[3], axle::npy::read(argv[2]), /*force=*/true);
-      return 0;
-    } catch (const std::exception& e) {
-      std::fprintf(stderr, "%s\n", e.what());
-      return 1;
+  if (mode == "copy" && argc >= 4 && argc % 2 == 0) {
+    int status = 0;
+    for (int k = 2; k + 1 < argc; k += 2) {
+      try {
+        axle::npy::write(argv[k + 1], axle::npy::read(argv[k]), /*force=*/true);
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s\n", e.what());
+        status = 1;
+      }
     }
+    return status;
   }
-  std::fprintf(stderr, "usage: npy_probe read FILE... | npy_probe copy IN OUT\n");
+  std::fprintf(stderr, "usage: npy_probe read FILE... | npy_probe copy IN OUT [IN OUT]...\n");
   return 2;
 }
