@@ -7,6 +7,8 @@
 
 #include <axle/file.hpp>
 
+#include "scratch.hpp"
+
 #include <algorithm>
 #include <csignal>
 #include <cstdlib>
@@ -24,35 +26,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() {
-    static int counter = 0;
-    path = fs::temp_directory_path() / ("axle-file-test-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+using axle::testing::slurp;
+using axle::testing::spit;
+
+struct scratch_dir : axle::testing::scratch_dir {
+  scratch_dir() : axle::testing::scratch_dir("axle-file-test") {}
 };
-
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-void spit(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
 
 bool is_named_temporary(const std::string& name, const std::string& of) {
   const std::string prefix = "." + of + ".axle-" + std::to_string(::getpid()) + "-";

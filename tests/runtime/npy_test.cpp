@@ -13,6 +13,8 @@
 
 #include <axle/npy.hpp>
 
+#include "scratch.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -48,42 +50,11 @@ std::string data(const char* name) {
   return (data_dir() / name).string();
 }
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  BOOST_REQUIRE_MESSAGE(in, "cannot open " << p);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+using axle::testing::slurp;
+using axle::testing::spit;
 
-void spit(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  BOOST_REQUIRE(out);
-}
-
-// A fresh directory, removed with its contents at scope exit.
-struct scratch_dir {
-  fs::path path;
-  scratch_dir() {
-    static int counter = 0;
-#if defined(__linux__)
-    const auto pid = static_cast<long>(::getpid());
-#else
-    const long pid = 0;
-#endif
-    path = fs::temp_directory_path() / ("axle-npy-test-" + std::to_string(pid) + "-" + std::to_string(++counter));
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::vector<std::string> entries() const {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
+struct scratch_dir : axle::testing::scratch_dir {
+  scratch_dir() : axle::testing::scratch_dir("axle-npy-test") {}
 };
 
 // The message of the npy::error thrown by f (fails the test if none).

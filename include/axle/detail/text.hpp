@@ -42,10 +42,25 @@ constexpr void append_lower(std::string& out, std::string_view s) {
   for (char c : s) out += lower(c);
 }
 
+/// Appends byte `c` escaped: `\n`, `\t`, `\r`, or `\xNN`.
+inline void append_escaped_byte(std::string& out, unsigned char c) {
+  static constexpr char hex[] = "0123456789abcdef";
+  if (c == '\n') {
+    out += "\\n";
+  } else if (c == '\t') {
+    out += "\\t";
+  } else if (c == '\r') {
+    out += "\\r";
+  } else {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+}
+
 /// `s` as it may be echoed in a one-line message: backslash, control and non-ASCII bytes escaped
 /// (`\n`, `\x1b`), cut after `max` characters with "...".
 inline std::string printable(std::string_view s, std::size_t max = 60) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (out.size() >= max) {
@@ -53,21 +68,12 @@ inline std::string printable(std::string_view s, std::size_t max = 60) {
       break;
     }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\\') {
+    if (c == '\\')
       out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
+    else if (c >= 0x20 && c < 0x7f)
       out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
+    else
+      append_escaped_byte(out, c);
   }
   return out;
 }
@@ -76,22 +82,9 @@ inline std::string printable(std::string_view s, std::size_t max = 60) {
 /// range) and bytes that are not UTF-8 escaped as `\n`, `\t`, `\r` or `\xNN`; printable UTF-8 text,
 /// backslashes included, kept as it is, so text that printable() already escaped is unchanged.
 inline std::string one_line_text(std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   out.reserve(s.size());
-  auto escape = [&](unsigned char c) {
-    if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  };
+  auto escape = [&](unsigned char c) { append_escaped_byte(out, c); };
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   for (std::size_t i = 0; i < s.size();) {
     const unsigned char c = byte(i);
