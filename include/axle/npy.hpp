@@ -6,8 +6,9 @@
 // written is byte-identical to what numpy.save writes for the same array.
 //
 // What is read follows np.load (allow_pickle=False), the reference:
-//  - the header is at most 10000 bytes (numpy/lib/format.py, _MAX_HEADER_SIZE: np.load refuses a
-//    longer one, since evaluating it is not safe), checked before any of it is read;
+//  - the header is at most 10000 bytes (numpy/numpy numpy/lib/format.py (_read_array_header,
+//    _MAX_HEADER_SIZE): np.load refuses a longer one, since evaluating it is not safe), checked
+//    before any of it is read;
 //  - the header is the Python dict literal NumPy writes. axle parses the subset of Python's syntax
 //    that writers produce (quoted keys and strings without backslash escapes, True/False, tuples of
 //    decimal integers, Python 2's `L` suffix in format 1.0 and 2.0, any key order, a trailing
@@ -64,10 +65,11 @@ class error : public file_error {
   using file_error::file_error;
 };
 
-/// The longest header np.load reads (numpy/lib/format.py, _MAX_HEADER_SIZE), in bytes.
+/// The longest header np.load reads, in bytes (numpy/numpy numpy/lib/format.py (_read_array_header,
+/// _MAX_HEADER_SIZE)).
 inline constexpr std::size_t max_header_size = 10000;
-/// The most dimensions a NumPy array has (NPY_MAXDIMS, numpy/_core/include/numpy/ndarraytypes.h,
-/// since NumPy 2.0; 32 before).
+/// The most dimensions a NumPy array has: NPY_MAXDIMS (numpy/numpy
+/// numpy/_core/include/numpy/ndarraytypes.h), 64 since NumPy 2.0, 32 before.
 inline constexpr std::size_t max_dimensions = 64;
 
 // ---------------------------------------------------------------------------
@@ -823,8 +825,8 @@ inline array read(const std::filesystem::path& path) {
 // Writing
 // ---------------------------------------------------------------------------
 
-// The preamble and header numpy.save writes for this array (numpy/lib/format.py,
-// _write_array_header): the dict with sorted keys, room to grow the first axis in place
+// The preamble and header numpy.save writes for this array (numpy/numpy numpy/lib/format.py
+// (_write_array_header)): the dict with sorted keys, room to grow the first axis in place
 // (GROWTH_AXIS_MAX_DIGITS = 21), spaces and a newline up to a multiple of 64 bytes. With at most
 // max_dimensions extents it always fits format 1.0, which NumPy then chooses.
 inline std::string encode_header(const array& a) {
