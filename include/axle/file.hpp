@@ -10,8 +10,12 @@
 // gives a name. Where the file system has no unnamed files, a hidden temporary file
 // `.<name>.axle-<pid>-<n>` in the destination directory takes its place; it is removed on any
 // failure and, after `axle::remove_temporaries_on_signal()`, on SIGINT, SIGTERM and SIGHUP (only
-// SIGKILL can leave it, and only there). An existing destination is replaced only when `force`
-// is given, and stays intact until the new file is complete: the replacement is one rename.
+// SIGKILL can leave it, and only there). Setting the environment variable
+// AXLE_NAMED_TEMPORARIES=1 makes every output_file use a named temporary, as on such a file
+// system (for tests, or a file system that accepts O_TMPFILE but mishandles it). An existing
+// destination is replaced only when `force` is given, and stays intact until the new file is
+// complete: the replacement is one rename (with `force`, the unnamed file is first linked under a
+// temporary name, which the signal handlers remove too).
 //
 // Every failure is an axle::file_error "<file>: <what>".
 #pragma once
@@ -22,6 +26,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <span>
@@ -180,7 +185,7 @@ class output_file {
     if (!force && fs::exists(fs::symlink_status(path, ec))) detail::file_fail(path, "already exists; pass --force to overwrite it");
     dir_ = path.has_parent_path() ? path.parent_path() : fs::path(".");
 #ifdef O_TMPFILE
-    fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~current_umask());
+    if (!named_temporaries_forced()) fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~current_umask());
 #endif
     if (fd_ < 0) open_named();
   }
@@ -229,6 +234,12 @@ class output_file {
   }
 
  private:
+  /// AXLE_NAMED_TEMPORARIES set and not "0": no unnamed files.
+  static bool named_temporaries_forced() noexcept {
+    const char* v = std::getenv("AXLE_NAMED_TEMPORARIES");
+    return v != nullptr && *v != '\0' && std::string_view(v) != "0";
+  }
+
   static ::mode_t current_umask() noexcept {
     const ::mode_t m = ::umask(0);
     ::umask(m);

@@ -1,10 +1,25 @@
 // axle/npy.hpp — reading and writing NumPy .npy files.
 //
-// Supported element types: float16 ('<f2'), bfloat16 (stored as raw 2-byte
-// void, '<V2' or '|V2'), float32 ('<f4') and float64 ('<f8'), little-endian,
-// C order.  Format versions 1.0, 2.0 and 3.0 are read; 1.0 is written, or 2.0
-// when the header does not fit a 1.0 header.  The header is written exactly as
-// numpy.save writes it, so files are byte-identical to numpy's.
+// Supported element types: float16 ('<f2'), bfloat16 (raw 2-byte void: '|V2' as NumPy writes
+// it, or '<V2' as ml_dtypes' bfloat16 writes it), float32 ('<f4') and float64 ('<f8'),
+// little-endian, C order. Format versions 1.0, 2.0 and 3.0 are read; 1.0 is written. Every file
+// written is byte-identical to what numpy.save writes for the same array.
+//
+// What is read follows np.load (allow_pickle=False), the reference:
+//  - the header is at most 10000 bytes (numpy/numpy numpy/lib/format.py (_read_array_header,
+//    _MAX_HEADER_SIZE): np.load refuses a longer one, since evaluating it is not safe), checked
+//    before any of it is read;
+//  - the header is the Python dict literal NumPy writes. axle parses the subset of Python's syntax
+//    that writers produce (quoted keys and strings without backslash escapes, True/False, tuples of
+//    decimal integers, Python 2's `L` suffix in format 1.0 and 2.0, any key order, a trailing
+//    comma, a repeated key whose last value counts) and refuses the rest; every header it accepts
+//    means the same to np.load;
+//  - a shape holds at most 64 dimensions (NumPy's NPY_MAXDIMS since 2.0), and its size follows
+//    NumPy's rule: the product of the non-zero extents times the item size fits in a signed 64-bit
+//    integer, whatever the order of the dimensions (<axle/detail/checked.hpp>). (0, 2^62, 2^62, 1)
+//    float32 is refused although it holds nothing, as NumPy refuses it.
+// Deliberately stricter than np.load: bytes after the data (np.load ignores them) and Fortran
+// order with more than one non-trivial axis are refused.
 //
 // Every failure is an axle::npy::error whose message is one line of the form
 // "<file>: <problem>".
@@ -14,36 +29,34 @@
 // replaced when `force` is set.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <istream>
-#include <limits>
 #include <optional>
 #include <ostream>
 #include <span>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "detail/checked.hpp"
 #include "detail/text.hpp"
 #include "errors.hpp"
 #include "file.hpp"
 
-
 namespace axle::npy {
 
 // ---------------------------------------------------------------------------
-// Errors
+// Errors and limits
 // ---------------------------------------------------------------------------
 
 /// A .npy file that cannot be read or written: "<file>: <problem>".
@@ -51,6 +64,13 @@ class error : public file_error {
  public:
   using file_error::file_error;
 };
+
+/// The longest header np.load reads, in bytes (numpy/numpy numpy/lib/format.py (_read_array_header,
+/// _MAX_HEADER_SIZE)).
+inline constexpr std::size_t max_header_size = 10000;
+/// The most dimensions a NumPy array has: NPY_MAXDIMS (numpy/numpy
+/// numpy/_core/include/numpy/ndarraytypes.h), 64 since NumPy 2.0, 32 before.
+inline constexpr std::size_t max_dimensions = 64;
 
 // ---------------------------------------------------------------------------
 // Element types
@@ -85,13 +105,14 @@ constexpr std::string_view name(dtype t) noexcept {
   return "?";
 }
 
-// The descr string written to the header.
+// The descr written to the header: NumPy's dtype.str. bfloat16 is a raw 2-byte void, which NumPy
+// spells '|V2' (a void has no byte order).
 constexpr std::string_view descr(dtype t) noexcept {
   switch (t) {
     case dtype::float16:
       return "<f2";
     case dtype::bfloat16:
-      return "<V2";
+      return "|V2";
     case dtype::float32:
       return "<f4";
     case dtype::float64:
@@ -100,12 +121,13 @@ constexpr std::string_view descr(dtype t) noexcept {
   return "?";
 }
 
-// Parses a supported descr ("<f2", "<f4", "<f8", "<V2", "|V2").
+// Parses a supported descr ("<f2", "<f4", "<f8", "|V2", "<V2"), the strings themselves: the
+// header parser has already read the Python literal.
 constexpr std::optional<dtype> dtype_from_descr(std::string_view d) noexcept {
   if (d == "<f2") return dtype::float16;
   if (d == "<f4") return dtype::float32;
   if (d == "<f8") return dtype::float64;
-  if (d == "<V2" || d == "|V2") return dtype::bfloat16;
+  if (d == "|V2" || d == "<V2") return dtype::bfloat16;
   return std::nullopt;
 }
 
@@ -182,20 +204,29 @@ inline void store_le(std::byte* p, std::uint64_t v, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) p[i] = static_cast<std::byte>((v >> (8 * i)) & 0xffu);
 }
 
-// Multiplies the extents; nullopt on overflow.
-inline std::optional<std::size_t> checked_count(std::span<const std::size_t> shape, std::size_t item) noexcept {
-  std::size_t n = item;
-  for (std::size_t d : shape) {
-    if (d != 0 && n > std::numeric_limits<std::size_t>::max() / d) return std::nullopt;
-    n *= d;
-  }
-  return n;
+// Elements and bytes of a shape under NumPy's rule, or nothing when it does not fit.
+inline std::optional<axle::detail::shape_size> shape_size(std::span<const std::size_t> shape, std::size_t item) noexcept {
+  if (shape.size() > max_dimensions) return std::nullopt;
+  return axle::detail::checked_shape_size(shape, static_cast<axle::detail::size_index>(item));
 }
 
 }  // namespace detail
 
 // Python tuple spelling of a shape: "()", "(5,)", "(8, 4, 3, 3)".
 inline std::string shape_string(std::span<const std::size_t> shape) { return axle::detail::tuple_text(shape); }
+
+namespace detail {
+
+// Why a shape of `item`-byte elements is not a NumPy array: too many dimensions, or too many bytes.
+inline std::string shape_problem(std::span<const std::size_t> shape, std::string_view type) {
+  if (shape.size() > max_dimensions)
+    return "shape with " + std::to_string(shape.size()) + " dimensions; NumPy arrays have at most " +
+           std::to_string(max_dimensions);
+  return "shape " + shape_string(shape) + " " + std::string(type) +
+         " does not fit: its non-zero extents times the item size exceed 2^63 - 1 bytes, NumPy's limit";
+}
+
+}  // namespace detail
 
 // ---------------------------------------------------------------------------
 // In-memory array
@@ -206,19 +237,17 @@ struct array {
   std::vector<std::size_t> shape;  // empty = scalar
   std::vector<std::byte> data;     // little-endian, C order
 
-  // Number of elements (1 for a scalar).
-  std::size_t size() const noexcept {
-    std::size_t n = 1;
-    for (std::size_t d : shape) n *= d;
-    return n;
-  }
-  std::size_t nbytes() const noexcept { return size() * item_size(dtype); }
+  // Number of elements (1 for a scalar); an npy::error when the shape is not a NumPy shape.
+  std::size_t size() const { return static_cast<std::size_t>(checked().elements); }
+  std::size_t nbytes() const { return static_cast<std::size_t>(checked().bytes); }
   std::size_t ndim() const noexcept { return shape.size(); }
 
   // Element i converted to double (exact for every supported dtype).
   double element(std::size_t i) const {
     const std::size_t w = item_size(dtype);
-    if ((i + 1) * w > data.size()) throw error("npy::array::element: index out of range");
+    if (i >= data.size() / w)
+      throw error("npy::array::element: index " + std::to_string(i) + " out of range for " +
+                  std::to_string(data.size() / w) + " elements");
     const std::uint64_t raw = detail::load_le(data.data() + i * w, w);
     switch (dtype) {
       case npy::dtype::float16:
@@ -255,12 +284,13 @@ struct array {
     array a;
     a.dtype = as;
     a.shape = std::move(shape);
-    const auto n = detail::checked_count(a.shape, 1);
-    if (!n || *n != values.size())
+    const auto n = detail::shape_size(a.shape, item_size(as));
+    if (!n) throw error("npy::array: " + detail::shape_problem(a.shape, name(as)));
+    if (static_cast<std::size_t>(n->elements) != values.size())
       throw error("npy::array: " + std::to_string(values.size()) + " values do not fill shape " +
                   shape_string(a.shape));
     const std::size_t w = item_size(as);
-    a.data.resize(values.size() * w);
+    a.data.resize(static_cast<std::size_t>(n->bytes));
     for (std::size_t i = 0; i < values.size(); ++i) {
       std::uint64_t raw = 0;
       switch (as) {
@@ -288,17 +318,25 @@ struct array {
     return from_doubles(d, std::move(shape), as);
   }
 
-  // Empty if data holds exactly size() * item_size(dtype) bytes, else the problem.
+  // Empty if the shape is a NumPy shape and data holds exactly its bytes, else the problem.
   std::string consistency_problem() const {
-    const auto n = detail::checked_count(shape, item_size(dtype));
-    if (n && *n == data.size()) return {};
+    const auto n = detail::shape_size(shape, item_size(dtype));
+    if (!n) return detail::shape_problem(shape, name(dtype));
+    if (static_cast<std::size_t>(n->bytes) == data.size()) return {};
     return "data has " + std::to_string(data.size()) + " bytes but shape " + shape_string(shape) + " " +
-           std::string(name(dtype)) + " needs " + (n ? std::to_string(*n) : std::string("more than SIZE_MAX"));
+           std::string(name(dtype)) + " needs " + std::to_string(n->bytes);
   }
 
-  // Throws unless data holds exactly size() * item_size(dtype) bytes.
+  // Throws unless consistency_problem() is empty.
   void check_consistent() const {
     if (auto p = consistency_problem(); !p.empty()) throw error("npy::array: " + p);
+  }
+
+ private:
+  axle::detail::shape_size checked() const {
+    const auto n = detail::shape_size(shape, item_size(dtype));
+    if (!n) throw error("npy::array: " + detail::shape_problem(shape, name(dtype)));
+    return *n;
   }
 };
 
@@ -309,7 +347,7 @@ struct array {
 struct header {
   unsigned major = 1;
   unsigned minor = 0;
-  std::string descr;  // as written ("<f4"); "[...]" for structured dtypes
+  std::string descr;  // the descr string ("<f4"); the literal itself for a structured ("[...]") or subarray ("(...)") dtype
   bool fortran_order = false;
   std::vector<std::size_t> shape;
   std::size_t data_offset = 0;  // bytes from the start of the file to the data
@@ -375,10 +413,15 @@ inline std::string describe_descr(std::string_view d) {
   return s + " (" + what + ")";
 }
 
-// Parser for the Python dict literal in the header.
+// Parser for the Python dict literal in the header: the subset of Python's literal syntax that
+// .npy writers produce, read exactly as Python reads it (see the top of this file). Time and
+// memory are linear in the header, whose length is bounded; nesting (only in structured dtypes,
+// which are refused) is bounded too.
 class header_parser {
  public:
-  header_parser(std::string_view text, std::string_view file) : t_(text), file_(file) {}
+  static constexpr int max_nesting = 32;
+
+  header_parser(std::string_view text, unsigned major, std::string_view file) : t_(text), major_(major), file_(file) {}
 
   void parse(header& h) {
     bool have_descr = false, have_fortran = false, have_shape = false;
@@ -388,26 +431,18 @@ class header_parser {
       skip_ws();
       if (peek() == '}') break;
       const std::size_t key_pos = pos_;
-      const std::string key = parse_string("a quoted key");
+      const std::string_view key = parse_string("a quoted key");
       skip_ws();
       expect(':', "':' after key '" + axle::detail::printable(key) + "'");
       skip_ws();
+      // A key given twice counts with its last value, as in a Python dict.
       if (key == "descr") {
-        if (have_descr) fail_at(key_pos, "duplicate key 'descr'");
         have_descr = true;
-        if (peek() == '[') {
-          const std::size_t start = pos_;
-          skip_nested();
-          h.descr = std::string(t_.substr(start, pos_ - start));
-        } else {
-          h.descr = parse_string("a quoted descr");
-        }
+        h.descr = parse_descr();
       } else if (key == "fortran_order") {
-        if (have_fortran) fail_at(key_pos, "duplicate key 'fortran_order'");
         have_fortran = true;
         h.fortran_order = parse_bool();
       } else if (key == "shape") {
-        if (have_shape) fail_at(key_pos, "duplicate key 'shape'");
         have_shape = true;
         h.shape = parse_shape();
       } else {
@@ -431,13 +466,23 @@ class header_parser {
 
  private:
   std::string_view t_;
+  unsigned major_;
   std::string_view file_;
   std::size_t pos_ = 0;
 
+  // '\0' at the end; a NUL byte in the header is refused wherever it is, as by Python.
   char peek() const noexcept { return pos_ < t_.size() ? t_[pos_] : '\0'; }
+  static constexpr bool digit(char c) noexcept { return c >= '0' && c <= '9'; }
+  // Characters that continue a Python name or number ("Truex", "2x"); non-ASCII letters too.
+  static constexpr bool name_char(char c) noexcept {
+    return digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+  }
 
+  // Python's whitespace between tokens inside brackets (and around the dict): no comments, no
+  // line continuations.
   void skip_ws() noexcept {
-    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r')) ++pos_;
+    while (pos_ < t_.size() && (t_[pos_] == ' ' || t_[pos_] == '\t' || t_[pos_] == '\n' || t_[pos_] == '\r' || t_[pos_] == '\f'))
+      ++pos_;
   }
 
   [[noreturn]] void fail_plain(const std::string& what) const {
@@ -450,83 +495,139 @@ class header_parser {
   [[noreturn]] void fail(const std::string& what) const { fail_at(pos_, what); }
 
   void expect(char c, const std::string& what) {
-    if (peek() != c || pos_ >= t_.size()) fail("expected " + what);
+    if (pos_ >= t_.size() || t_[pos_] != c) fail("expected " + what);
     ++pos_;
   }
 
-  std::string parse_string(const std::string& what) {
+  // A one-line string literal without prefix or escapes: its characters as they are.
+  std::string_view parse_string(const std::string& what) {
     const char q = peek();
     if (q != '\'' && q != '"') fail("expected " + what);
-    ++pos_;
-    std::string out;
-    while (pos_ < t_.size() && t_[pos_] != q) {
-      if (t_[pos_] == '\\' && pos_ + 1 < t_.size()) ++pos_;
-      out += t_[pos_++];
+    const std::size_t open = pos_++;
+    const std::size_t begin = pos_;
+    for (;; ++pos_) {
+      if (pos_ >= t_.size() || t_[pos_] == '\n' || t_[pos_] == '\r' || t_[pos_] == '\0') fail_at(open, "unterminated string");
+      if (t_[pos_] == q) break;
+      if (t_[pos_] == '\\') fail("a backslash escape in a string (axle reads strings as NumPy writes them, without escapes)");
     }
-    if (pos_ >= t_.size()) fail("unterminated string");
+    const std::string_view s = t_.substr(begin, pos_ - begin);
     ++pos_;
-    return out;
+    if (s.empty() && peek() == q) fail_at(open, "a triple-quoted string");
+    return s;
+  }
+
+  std::string parse_descr() {
+    if (peek() == '[' || peek() == '(') {  // a structured or subarray dtype: kept as written, refused later
+      const std::size_t start = pos_;
+      skip_nested();
+      return std::string(t_.substr(start, pos_ - start));
+    }
+    return std::string(parse_string("a quoted descr"));
   }
 
   bool parse_bool() {
+    bool value = false;
     if (t_.substr(pos_, 4) == "True") {
       pos_ += 4;
-      return true;
-    }
-    if (t_.substr(pos_, 5) == "False") {
+      value = true;
+    } else if (t_.substr(pos_, 5) == "False") {
       pos_ += 5;
-      return false;
+    } else {
+      fail("expected True or False for 'fortran_order'");
     }
-    fail("expected True or False for 'fortran_order'");
+    if (name_char(peek())) fail("expected True or False for 'fortran_order'");
+    return value;
   }
 
-  std::vector<std::size_t> parse_shape() {
-    expect('(', "a tuple for 'shape'");
-    std::vector<std::size_t> shape;
+  // A decimal integer as Python reads it: digits with single underscores between them, no
+  // leading zero unless all digits are zeros ("00" is 0; "02" is a syntax error); Python 2's
+  // 'L' suffix, which np.load removes from format 1.0 and 2.0 headers only.
+  std::size_t parse_int() {
+    const std::size_t start = pos_;
+    if (!digit(peek())) fail("expected a non-negative integer in 'shape'");
+    const bool leading_zero = peek() == '0';
+    bool all_zeros = true, overflow = false;
+    std::size_t v = 0;
     for (;;) {
-      skip_ws();
-      if (peek() == ')') break;
-      if (peek() < '0' || peek() > '9') fail("expected a non-negative integer in 'shape'");
-      std::size_t v = 0;
-      bool overflow = false;
-      while (peek() >= '0' && peek() <= '9') {
-        const auto digit = static_cast<std::size_t>(peek() - '0');
-        if (v > (std::numeric_limits<std::size_t>::max() - digit) / 10)
-          overflow = true;
-        else
-          v = v * 10 + digit;
-        ++pos_;
-      }
-      if (peek() == 'L' || peek() == 'l') ++pos_;  // Python 2 long
-      if (overflow)
-        throw error(std::string(file_) + ": shape overflow: a dimension in " + axle::detail::printable(t_, 120) +
-                    " does not fit in size_t");
-      shape.push_back(v);
-      skip_ws();
-      if (peek() == ',') {
+      const char c = peek();
+      if (c == '_' && pos_ + 1 < t_.size() && digit(t_[pos_ + 1])) {
         ++pos_;
         continue;
       }
-      if (peek() == ')') break;
-      fail("expected ',' or ')' in 'shape'");
+      if (!digit(c)) break;
+      all_zeros = all_zeros && c == '0';
+      const auto next = axle::detail::checked_mul(v, std::size_t{10});
+      const auto sum = next ? axle::detail::checked_add(*next, static_cast<std::size_t>(c - '0')) : std::nullopt;
+      if (sum)
+        v = *sum;
+      else
+        overflow = true;
+      ++pos_;
     }
+    if (leading_zero && !all_zeros) fail_at(start, "an integer with a leading zero");
+    if (major_ <= 2 && peek() == 'L') ++pos_;
+    if (name_char(peek()) || peek() == '.') fail("expected a non-negative integer in 'shape'");
+    if (overflow)
+      throw error(std::string(file_) + ": shape overflow: extent " + axle::detail::printable(t_.substr(start, pos_ - start), 40) +
+                  " exceeds 2^63 - 1, NumPy's limit");
+    return v;
+  }
+
+  // A tuple of integers: (), (n,), (n, m), (n, m,). (n) is an integer, not a tuple.
+  std::vector<std::size_t> parse_shape() {
+    expect('(', "a tuple for 'shape'");
+    std::vector<std::size_t> shape;
+    bool trailing_comma = false;
+    skip_ws();
+    if (peek() != ')') {
+      for (;;) {
+        shape.push_back(parse_int());
+        skip_ws();
+        if (peek() == ',') {
+          ++pos_;
+          skip_ws();
+          if (peek() != ')') continue;
+          trailing_comma = true;
+          break;
+        }
+        if (peek() == ')') break;
+        fail("expected ',' or ')' in 'shape'");
+      }
+    }
+    if (shape.size() == 1 && !trailing_comma) fail("'shape' is an integer in parentheses, not a tuple (a 1-tuple is written (n,))");
     ++pos_;  // ')'
     return shape;
   }
 
+  // Skips a bracketed literal (a structured or subarray descr), at most max_nesting deep.
   void skip_nested() {
     int depth = 0;
     do {
       if (pos_ >= t_.size()) fail("unterminated structured descr");
       const char c = t_[pos_];
       if (c == '\'' || c == '"') {
-        (void)parse_string("a string");
+        skip_any_string();
         continue;
       }
-      if (c == '[' || c == '(') ++depth;
-      if (c == ']' || c == ')') --depth;
+      if (c == '[' || c == '(') {
+        if (++depth > max_nesting) fail("nested deeper than " + std::to_string(max_nesting) + " levels");
+      } else if (c == ']' || c == ')') {
+        --depth;
+      }
       ++pos_;
     } while (depth > 0);
+  }
+
+  // A string inside a skipped literal: escapes are skipped over, not read.
+  void skip_any_string() {
+    const char q = t_[pos_];
+    const std::size_t open = pos_++;
+    for (; pos_ < t_.size() && t_[pos_] != q; ++pos_) {
+      if (t_[pos_] == '\n' || t_[pos_] == '\r') break;
+      if (t_[pos_] == '\\') ++pos_;
+    }
+    if (pos_ >= t_.size() || t_[pos_] != q) fail_at(open, "unterminated string");
+    ++pos_;
   }
 };
 
@@ -582,14 +683,11 @@ inline std::string file_label(std::string_view name) {
   return name.empty() ? std::string("<stream>") : std::string(name);
 }
 
-}  // namespace detail
-
-// Reads and parses the preamble and header; leaves `in` at the first data
-// byte.  Does not validate the dtype or fortran_order (see read()).
-inline header read_header(std::istream& in, std::string_view name_for_errors) {
-  const std::string file = detail::file_label(name_for_errors);
+// The preamble and header, from `read(dst, n)` which returns the number of bytes it could read.
+template <class Read>
+header read_header_from(Read&& read, const std::string& file) {
   std::array<std::byte, 12> pre{};
-  const std::size_t got = detail::read_some(in, pre.data(), 8);
+  const std::size_t got = read(pre.data(), 8);
   static constexpr unsigned char magic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   const std::string first(reinterpret_cast<const char*>(pre.data()), std::min<std::size_t>(got, 6));
   if (got == 0) throw error(file + ": not a .npy file: the file is empty");
@@ -605,29 +703,56 @@ inline header read_header(std::istream& in, std::string_view name_for_errors) {
     throw error(file + ": unsupported .npy format version " + std::to_string(h.major) + "." + std::to_string(h.minor) +
                 " (supported: 1.0, 2.0, 3.0)");
   const std::size_t len_bytes = h.major == 1 ? 2 : 4;
-  const std::size_t got_len = detail::read_some(in, pre.data() + 8, len_bytes);
-  if (got_len < len_bytes)
+  if (read(pre.data() + 8, len_bytes) < len_bytes)
     throw error(file + ": header truncated: the file ends inside the " + std::to_string(8 + len_bytes) +
                 "-byte preamble");
-  const auto header_len = static_cast<std::size_t>(detail::load_le(pre.data() + 8, len_bytes));
-  std::vector<std::byte> text;
-  const std::size_t got_text = detail::read_into(in, text, header_len);
+  const auto header_len = static_cast<std::size_t>(load_le(pre.data() + 8, len_bytes));
+  // Checked before reading: a header of 4 GiB is refused at once, as np.load refuses it.
+  if (header_len > max_header_size)
+    throw error(file + ": header of " + std::to_string(header_len) + " bytes exceeds " + std::to_string(max_header_size) +
+                ", the most np.load reads");
+  std::string text(header_len, '\0');
+  const std::size_t got_text = read(reinterpret_cast<std::byte*>(text.data()), header_len);
   if (got_text < header_len)
     throw error(file + ": header truncated: expected " + std::to_string(header_len) + " header bytes, found " +
                 std::to_string(got_text));
   h.data_offset = 8 + len_bytes + header_len;
-  const std::string_view sv(reinterpret_cast<const char*>(text.data()), text.size());
-  // Version 1.0/2.0 headers are latin-1, 3.0 utf-8; the keys and values we
-  // accept are ASCII either way.
-  detail::header_parser(sv, file).parse(h);
+  // Format 1.0 and 2.0 headers are latin-1, 3.0 utf-8; everything accepted is ASCII either way.
+  header_parser(text, h.major, file).parse(h);
   return h;
 }
 
-// Validates the header's dtype and order; returns the dtype.
+}  // namespace detail
+
+// Reads and parses the preamble and header; leaves `in` at the first data
+// byte.  Does not validate the dtype, shape or fortran_order (see check_header()).
+inline header read_header(std::istream& in, std::string_view name_for_errors) {
+  return detail::read_header_from([&](std::byte* dst, std::size_t n) { return detail::read_some(in, dst, n); },
+                                  detail::file_label(name_for_errors));
+}
+
+// The header of a .npy file held in memory (all of it, or its beginning), such as a
+// mapped_file's bytes(); data_offset tells where the data starts.
+inline header read_header(std::span<const std::byte> bytes, std::string_view name_for_errors) {
+  std::size_t at = 0;
+  return detail::read_header_from(
+      [&](std::byte* dst, std::size_t n) {
+        const std::size_t k = std::min(n, bytes.size() - at);
+        if (k > 0) std::memcpy(dst, bytes.data() + at, k);
+        at += k;
+        return k;
+      },
+      detail::file_label(name_for_errors));
+}
+
+// Validates the header's dtype, shape and order; returns the dtype. After it, the data holds
+// exactly data_bytes(h) bytes.
 inline npy::dtype check_header(const header& h, std::string_view name_for_errors) {
   const std::string file = detail::file_label(name_for_errors);
   if (!h.descr.empty() && h.descr.front() == '[')
     throw error(file + ": unsupported dtype: structured dtype " + axle::detail::printable(h.descr) + " is not supported");
+  if (!h.descr.empty() && h.descr.front() == '(')
+    throw error(file + ": unsupported dtype: subarray dtype " + axle::detail::printable(h.descr) + " is not supported");
   const auto t = dtype_from_descr(h.descr);
   if (!t) {
     if (h.descr.size() >= 2 && h.descr[0] == '>') {
@@ -637,11 +762,10 @@ inline npy::dtype check_header(const header& h, std::string_view name_for_errors
                     "' is not supported; convert with arr.astype('" + axle::detail::printable(le) + "')");
     }
     throw error(file + ": unsupported dtype " + detail::describe_descr(h.descr) +
-                "; supported: float16 '<f2', bfloat16 '<V2' or '|V2', float32 '<f4', float64 '<f8'");
+                "; supported: float16 '<f2', bfloat16 '|V2' or '<V2', float32 '<f4', float64 '<f8'");
   }
-  if (!detail::checked_count(h.shape, item_size(*t)))
-    throw error(file + ": shape overflow: shape " + shape_string(h.shape) + " " + std::string(name(*t)) +
-                " needs more than SIZE_MAX bytes");
+  if (!detail::shape_size(h.shape, item_size(*t)))
+    throw error(file + ": shape overflow: " + detail::shape_problem(h.shape, name(*t)));
   if (h.fortran_order) {
     // With at most one extent > 1 the Fortran and C layouts coincide.
     std::size_t non_trivial = 0;
@@ -651,13 +775,20 @@ inline npy::dtype check_header(const header& h, std::string_view name_for_errors
   return *t;
 }
 
+// The number of data bytes of a header that check_header() accepted.
+inline std::size_t data_bytes(const header& h, npy::dtype t) {
+  const auto n = detail::shape_size(h.shape, item_size(t));
+  if (!n) throw error("npy: " + detail::shape_problem(h.shape, name(t)));
+  return static_cast<std::size_t>(n->bytes);
+}
+
 inline array read(std::istream& in, std::string_view name_for_errors) {
   const std::string file = detail::file_label(name_for_errors);
   const header h = read_header(in, name_for_errors);
   array a;
   a.dtype = check_header(h, name_for_errors);
   a.shape = h.shape;
-  const std::size_t expected = *detail::checked_count(h.shape, item_size(a.dtype));
+  const std::size_t expected = data_bytes(h, a.dtype);
   auto truncated = [&](std::size_t found) {
     return error(file + ": data truncated: expected " + std::to_string(expected) + " bytes for shape " +
                  shape_string(h.shape) + " " + std::string(name(a.dtype)) + ", found " + std::to_string(found));
@@ -694,32 +825,30 @@ inline array read(const std::filesystem::path& path) {
 // Writing
 // ---------------------------------------------------------------------------
 
-// The preamble and header numpy.save would write for this array.
+// The preamble and header numpy.save writes for this array (numpy/numpy numpy/lib/format.py
+// (_write_array_header)): the dict with sorted keys, room to grow the first axis in place
+// (GROWTH_AXIS_MAX_DIGITS = 21), spaces and a newline up to a multiple of 64 bytes. With at most
+// max_dimensions extents it always fits format 1.0, which NumPy then chooses.
 inline std::string encode_header(const array& a) {
+  if (!detail::shape_size(a.shape, item_size(a.dtype))) throw error("npy: " + detail::shape_problem(a.shape, name(a.dtype)));
   std::string dict = "{'descr': '" + std::string(descr(a.dtype)) +
                      "', 'fortran_order': False, 'shape': " + shape_string(a.shape) + ", }";
   if (!a.shape.empty()) {
-    // numpy leaves room to grow the first axis in place (GROWTH_AXIS_MAX_DIGITS = 21)
     const std::size_t digits = std::to_string(a.shape.front()).size();
     if (digits < 21) dict.append(21 - digits, ' ');
   }
   const std::size_t hlen = dict.size() + 1;  // + '\n'
-  for (unsigned major = 1; major <= 2; ++major) {
-    const std::size_t len_bytes = major == 1 ? 2 : 4;
-    const std::size_t pad = 64 - ((8 + len_bytes + hlen) % 64);
-    const std::size_t total = hlen + pad;
-    if (total > (major == 1 ? 0xffffu : 0xffffffffu)) continue;
-    std::string out = "\x93NUMPY";
-    out += static_cast<char>(major);
-    out += '\0';
-    for (std::size_t i = 0; i < len_bytes; ++i) out += static_cast<char>((total >> (8 * i)) & 0xffu);
-    out += dict;
-    out.append(pad, ' ');
-    out += '\n';
-    return out;
-  }
-  throw error("npy: header for shape with " + std::to_string(a.shape.size()) +
-              " dimensions is too large for format 2.0");
+  const std::size_t pad = 64 - ((10 + hlen) % 64);
+  const std::size_t total = hlen + pad;
+  std::string out = "\x93NUMPY";
+  out += '\x01';
+  out += '\0';
+  out += static_cast<char>(total & 0xffu);
+  out += static_cast<char>((total >> 8) & 0xffu);
+  out += dict;
+  out.append(pad, ' ');
+  out += '\n';
+  return out;
 }
 
 // Writes the complete .npy encoding of `a` to `out`.

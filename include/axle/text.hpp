@@ -1,6 +1,7 @@
 // axle — text for messages: input echoed safely on one line, and "did you mean" suggestions.
 //
 //     axle::escaped("conv\n2d")                       // conv\n2d (the two characters \ and n)
+//     axle::one_line("w\n.npy: cannot open")          // w\n.npy: cannot open (UTF-8 text kept)
 //     axle::close_matches("plna", {"list", "plan"})   // {"plan"}
 //
 // Every error message of axle (the catalogue, the file readers, the command-line tool) echoes
@@ -22,6 +23,12 @@ namespace axle {
 /// `s` as it may be echoed in a one-line message: backslash, control and non-ASCII bytes escaped
 /// (`\n`, `\x1b`), cut after `max` characters with "...".
 inline std::string escaped(std::string_view s, std::size_t max = 60) { return detail::printable(s, max); }
+
+/// A message made one line that a terminal shows as it is: control characters and bytes that are
+/// not UTF-8 escaped (`\n`, `\x1b`), everything else kept, so a file name in UTF-8 stays readable
+/// and a message whose input was already escaped() is unchanged. For whole messages, whatever
+/// they hold; escaped() is for the input a message quotes.
+inline std::string one_line(std::string_view message) { return detail::one_line_text(message); }
 
 /// Levenshtein distance, ignoring ASCII case.
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {

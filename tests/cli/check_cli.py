@@ -7,13 +7,15 @@ no output file (or an untouched one).
 
 Usage: check_cli.py path/to/axle"""
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
 
 import numpy as np
 
-AXLE = sys.argv[1]
+AXLE = os.path.abspath(sys.argv[1])
 FAILURES = []
 
 
@@ -66,6 +68,106 @@ def convert_case(tmp, name, src_op, dst_op, shape, recipe, dtype="float32", extr
     want = np.ascontiguousarray(recipe(w))
     check(name, got.dtype == w.dtype and got.shape == want.shape and np.array_equal(as_bits(got), as_bits(want)),
           f"dtype {got.dtype} shape {got.shape}, expected {want.shape}")
+
+
+def run_bytes(*args):
+    p = subprocess.run([AXLE, *args], capture_output=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def one_clean_line(err):
+    """stderr is exactly one line `axle: error: ...` with no control character or stray byte."""
+    if not err.endswith(b"\n") or err.count(b"\n") != 1 or not err.startswith(b"axle: error: "):
+        return False
+    body = err[:-1]
+    if any(b < 0x20 or b == 0x7F for b in body):
+        return False
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any(0x80 <= ord(c) <= 0x9F for c in text)
+
+
+def check_command_line(tmp):
+    """The argument parser: help, version, --, exact options, ranges, escaping, suggestions, speed."""
+    for cmd, example in (("list", "axle list --family"), ("explain", "axle explain torch."), ("plan", "axle plan torch."),
+                         ("convert", "axle convert torch.")):
+        code, out, err = run(cmd, "--help")
+        lines = out.splitlines()
+        check(f"axle {cmd} --help: a description and an example", code == 0 and len(lines) > 3 and lines[0].strip() != ""
+              and "Example:" in out and example in out.split("Example:")[1], out + err)
+    code, out, _ = run("--help")
+    check("axle --help lists every command", code == 0 and all(c in out for c in ("list", "explain", "plan", "convert")), out)
+    code, out, _ = run("--version")
+    check("--version prints axle X.Y.Z", code == 0 and re.fullmatch(r"axle \d+\.\d+\.\d+\n", out) is not None, repr(out))
+
+    # `--` ends the options: a file named -x.npy is an argument after it.
+    w = rng_array((2, 3, 3, 3), "float32")
+    dash = os.path.join(tmp, "-x.npy")
+    np.save(dash, w)
+    cwd = os.getcwd()
+    os.chdir(tmp)
+    try:
+        code, _, err = run("convert", "torch.conv2d", "keras.conv2d", "--", "-x.npy", "-y.npy")
+        check("-- ends the options", code == 0 and np.array_equal(np.load("-y.npy"), w.transpose(2, 3, 1, 0)), err)
+        expect_error("without --, -x.npy is an option", ("convert", "torch.conv2d", "keras.conv2d", "-x.npy", "z.npy"),
+                     "axle convert takes no option '-x.npy'", os.path.join(tmp, "z.npy"))
+    finally:
+        os.chdir(cwd)
+
+    def usage(name, args, needle):
+        code, _, err = run_bytes(*args)
+        ok = code == 2 and one_clean_line(err) and needle.encode() in err and b"--help)" in err
+        check(name, ok, f"exit {code}, stderr {err[:300]!r}")
+
+    plan = ("plan", "torch.conv2d", "keras.conv2d")
+    usage("exact option names: --groupsXYZ", (*plan, "--groupsXYZ", "2"), "axle plan takes no option '--groupsXYZ'; did you mean --groups?")
+    usage("exact option names: --group", (*plan, "--group", "2"), "takes no option '--group'")
+    usage("exact option names: --groups=2x", (*plan, "--groups=2x"), "--groups: needs a whole number from 1 to 2147483648, not '2x'")
+    usage("an option list does not take", ("list", "--force"), "axle list takes no option '--force'")
+    usage("an option explain does not take", ("explain", "torch.conv2d", "--groups", "2"), "axle explain takes no option '--groups'")
+    usage("an option plan does not take", (*plan, "--force"), "axle plan takes no option '--force'")
+    usage("an argument too many", (*plan, "extra"), "axle plan takes no further argument 'extra'")
+    usage("a missing argument", ("plan", "torch.conv2d"), "to is required")
+    for value in ("4294967298", "-1", "4", "1.5", "0x1", ""):
+        usage(f"--rank {value!r} is range-checked", (*plan, "--rank", value), f"--rank: needs a whole number from 0 to 3, not '{value}'")
+    for value in ("99999999999999999999", "0", "-2", "2147483649", "1e3", " 2"):
+        usage(f"--groups {value!r} is range-checked", (*plan, "--groups", value),
+              f"--groups: needs a whole number from 1 to 2147483648, not '{value}'")
+    usage("an unknown family", ("list", "--family", "bogus"), "--family: needs one of conv, conv_transpose")
+    usage("a family close to a real one", ("list", "--family", "conv_transpos"), "did you mean conv_transpose?")
+    usage("an unknown command suggests the closest", ("lsit",), "unknown command 'lsit'; did you mean list?")
+    usage("an unknown command, far from any", ("frobnicate",), "unknown command 'frobnicate' (axle --help)")
+    usage("no command", (), "a command is needed")
+
+    # Control characters stay escaped, whatever carries them.
+    missing = os.path.join(tmp, "no\nsuch\x1b[31m.npy")
+    hostile = [
+        ("an op name", ("explain", "torch.conv\n2d\x1b[2J"), b"\\n2d\\x1b[2J", 1),
+        ("a command name", ("li\nst\x1b",), b"li\\nst\\x1b", 2),
+        ("an option name", (*plan, "--gro\nups\x1b", "2"), b"--gro\\nups\\x1b", 2),
+        ("a family", ("list", "--family", "conv\n\x1b"), b"conv\\n\\x1b", 2),
+        ("a group count", (*plan, "--groups", "2\n\x1b"), b"2\\n\\x1b", 2),
+        ("an extra argument", (*plan, "x\ny\x7f"), b"x\\ny\\x7f", 2),
+        ("an input file name", ("convert", "torch.conv2d", "keras.conv2d", missing, os.path.join(tmp, "o.npy")),
+         b"no\\nsuch\\x1b[31m.npy", 1),
+        ("a C1 control and a broken UTF-8 byte", ("explain", "torch.\u0085conv\udcff"), b"torch.", 1),
+    ]
+    for name, args, needle, status in hostile:
+        code, _, err = run_bytes(*args)
+        check(f"control characters in {name} are escaped: one line", code == status and one_clean_line(err) and needle in err,
+              f"exit {code}, stderr {err[:300]!r}")
+
+    # A 100 kB name is answered at once: suggestions are linear in its length.
+    long = "torch." + "conv_transpose" * 7500
+    for name, args in (("op", ("explain", long)), ("pair of ops", ("plan", long, long)), ("command", (long,)),
+                       ("option", (*plan, "--" + long, "1")), ("family", ("list", "--family", long))):
+        start = time.monotonic()
+        code, _, err = run_bytes(*args)
+        took = time.monotonic() - start
+        check(f"a 100 kB {name} is refused in well under a second", code != 0 and one_clean_line(err) and len(err) < 600
+              and took < 0.5, f"{took:.2f} s, exit {code}, stderr {err[:200]!r}")
 
 
 def grouped_torch_to_equinox(w, g):
@@ -146,6 +248,7 @@ def main():
         check("--force overwrites", code == 0 and np.array_equal(np.load(out), w.transpose(2, 3, 1, 0)), err)
         leftovers = [f for f in os.listdir(tmp) if not f.endswith(".npy")]
         check("no temporary files are left", not leftovers, str(leftovers))
+        check_command_line(tmp)
     code, _, err = run("frobnicate")
     check("an unknown command", code == 2 and "unknown command" in err)
     sys.exit(1 if FAILURES else 0)

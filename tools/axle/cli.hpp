@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -33,9 +34,22 @@ struct tool_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// Checks that an option's value is a whole number from 1 to `max`, in range for its type:
-/// "--groups needs a whole number from 1 to 2^31, not 'two'".
-CLI::Validator positive_integer(long long max);
+/// The axle command line: every command registered, none run. Parsing it runs the command named.
+std::unique_ptr<CLI::App> make_app();
+
+/// Parses `argv` with `app` and runs the command it names. Returns the exit status: 0, 1 when the
+/// command fails, 2 for a mistake in the command line; for 1 and 2, `error` is the message, one
+/// line without the "axle: error: " prefix.
+int run(CLI::App& app, int argc, const char* const* argv, std::string& error);
+
+/// Checks that an option's value is a whole number from `min` to `max` (so in range for its
+/// type): "--groups: needs a whole number from 1 to 2147483648, not 'two'".
+CLI::Validator integer_in(long long min, long long max);
+inline CLI::Validator positive_integer(long long max) { return integer_in(1, max); }
+
+/// Checks that an option's value is one of `names`: "--family: needs one of conv, dense, not
+/// 'cnv'; did you mean conv?".
+CLI::Validator one_of(std::vector<std::string> names);
 
 /// Text from the command line or a file, safe to echo in a one-line message.
 std::string echo(std::string_view text);

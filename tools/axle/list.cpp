@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace axle::cli {
 
@@ -14,8 +16,10 @@ void add_list(CLI::App& app) {
   auto family = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("list", "List the catalogue: every op, its weight layout and where the facts come from");
   cmd->footer("Example:\n  axle list --family conv_transpose");
-  cmd->add_option("--family", *family, "Only ops of this family")
-      ->check(CLI::IsMember({"conv", "conv_transpose", "depthwise_conv", "dense", "lstm", "attention"}));
+  std::vector<std::string> families;  // as the catalogue has them, in its order
+  for (const entry_info& e : catalogue::entries())
+    if (std::find(families.begin(), families.end(), to_string(e.family)) == families.end()) families.emplace_back(to_string(e.family));
+  cmd->add_option("--family", *family, "Only ops of this family")->check(one_of(families));
   cmd->callback([family] {
     std::size_t width = 0;
     for (const entry_info& e : catalogue::entries()) width = std::max(width, e.name.size());

@@ -10,15 +10,30 @@
 
 namespace axle::cli {
 
-CLI::Validator positive_integer(long long max) {
+CLI::Validator integer_in(long long min, long long max) {
   return CLI::Validator(
-      [max](std::string& text) -> std::string {
+      [min, max](std::string& text) -> std::string {
         long long value = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (ec == std::errc{} && end == text.data() + text.size() && value >= 1 && value <= max) return {};
-        return fmt::format("needs a whole number from 1 to {}, not {}", max, echo(text));
+        if (ec == std::errc{} && end == text.data() + text.size() && value >= min && value <= max) return {};
+        return fmt::format("needs a whole number from {} to {}, not {}", min, max, echo(text));
       },
-      "INT", "positive integer");
+      fmt::format("{} to {}", min, max), "integer in range");
+}
+
+CLI::Validator one_of(std::vector<std::string> names) {
+  std::string all;
+  for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+  return CLI::Validator(
+      [names, all](std::string& text) -> std::string {
+        for (const std::string& n : names)
+          if (n == text) return {};
+        std::vector<std::string_view> views(names.begin(), names.end());
+        const auto close = close_matches(text, views, 1);
+        return fmt::format("needs one of {}, not {}{}", all, echo(text),
+                           close.empty() ? std::string() : fmt::format("; did you mean {}?", close[0]));
+      },
+      "{" + all + "}", "one of");
 }
 
 std::string echo(std::string_view text) { return "'" + escaped(text, 80) + "'"; }

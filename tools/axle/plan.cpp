@@ -70,7 +70,7 @@ void add_plan(CLI::App& app) {
   cmd->add_option("from", o->from, "The op the weight comes from")->required();
   cmd->add_option("to", o->to, "The op it goes to")->required();
   cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));
-  cmd->add_option("--rank", o->rank, "Spatial rank, for ops that take any rank")->check(CLI::Range(0, 3));
+  cmd->add_option("--rank", o->rank, "Spatial rank, for ops that take any rank")->check(integer_in(0, 3));
   cmd->callback([o] { run(*o); });
 }
 

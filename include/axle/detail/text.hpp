@@ -42,10 +42,25 @@ constexpr void append_lower(std::string& out, std::string_view s) {
   for (char c : s) out += lower(c);
 }
 
+/// Appends byte `c` escaped: `\n`, `\t`, `\r`, or `\xNN`.
+inline void append_escaped_byte(std::string& out, unsigned char c) {
+  static constexpr char hex[] = "0123456789abcdef";
+  if (c == '\n') {
+    out += "\\n";
+  } else if (c == '\t') {
+    out += "\\t";
+  } else if (c == '\r') {
+    out += "\\r";
+  } else {
+    out += "\\x";
+    out += hex[c >> 4];
+    out += hex[c & 15];
+  }
+}
+
 /// `s` as it may be echoed in a one-line message: backslash, control and non-ASCII bytes escaped
 /// (`\n`, `\x1b`), cut after `max` characters with "...".
 inline std::string printable(std::string_view s, std::size_t max = 60) {
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (out.size() >= max) {
@@ -53,21 +68,59 @@ inline std::string printable(std::string_view s, std::size_t max = 60) {
       break;
     }
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c == '\\') {
+    if (c == '\\')
       out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
+    else if (c >= 0x20 && c < 0x7f)
       out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
+    else
+      append_escaped_byte(out, c);
+  }
+  return out;
+}
+
+/// `s` made safe to print as one line of a terminal: control characters (C0, DEL and the C1
+/// range) and bytes that are not UTF-8 escaped as `\n`, `\t`, `\r` or `\xNN`; printable UTF-8 text,
+/// backslashes included, kept as it is, so text that printable() already escaped is unchanged.
+inline std::string one_line_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  auto escape = [&](unsigned char c) { append_escaped_byte(out, c); };
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char c = byte(i);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f)
+        escape(c);
+      else
+        out += static_cast<char>(c);
+      ++i;
+      continue;
     }
+    // A well-formed UTF-8 sequence (the Unicode standard's table 3-7): lead byte, then its range
+    // for the second byte, then continuation bytes.
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) {
+      n = 2;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      n = 3;
+      if (c == 0xe0) lo = 0xa0;
+      if (c == 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      n = 4;
+      if (c == 0xf0) lo = 0x90;
+      if (c == 0xf4) hi = 0x8f;
+    }
+    bool ok = n > 0 && i + n <= s.size() && byte(i + 1) >= lo && byte(i + 1) <= hi;
+    for (std::size_t k = 2; ok && k < n; ++k) ok = byte(i + k) >= 0x80 && byte(i + k) <= 0xbf;
+    if (ok && c == 0xc2 && byte(i + 1) < 0xa0) ok = false;  // U+0080 to U+009F: C1 controls
+    if (!ok) {
+      escape(c);
+      ++i;
+      continue;
+    }
+    out.append(s.substr(i, n));
+    i += n;
   }
   return out;
 }

@@ -42,8 +42,8 @@ def main():
     save("empty.npy", np.zeros((0, 3), dtype=np.float32))
 
     # bfloat16 has no numpy dtype: the top 16 bits of float32, stored as
-    # 2-byte void.  np.dtype('V2') is written as '|V2'; ml_dtypes' bfloat16
-    # (and axle) write '<V2'.
+    # 2-byte void.  np.dtype('V2') is written as '|V2' (and so axle writes it);
+    # ml_dtypes' bfloat16 writes '<V2', which axle reads too.
     f = ramp((2, 3), np.float32)
     bf = (f.view(np.uint32) >> 16).astype(np.uint16)
     save("bf16_void.npy", bf.view(np.dtype("V2")))
