@@ -65,8 +65,6 @@ template <class... Context>
 struct too_many_axes;
 template <class Step, class... Context>
 struct plan_step_does_not_apply;
-template <class T>
-struct not_an_axis_or_atom;
 
 // --- the facts they carry ---------------------------------------------------------------------
 
