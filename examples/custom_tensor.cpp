@@ -89,7 +89,7 @@ int main() {
   // Anything axle does with a view works on it: a zero-copy plan view, a materialised conversion.
   const auto hwio = axle::convert<axle::layout<H, W, I, O>>(v);
   fmt::print("converted to {}: (H=1, W=0, I=2, O=5) = {}\n", axle::layout<H, W, I, O>{}, hwio(1, 0, 2, 5));
-  const auto flipped = axle::view_as<axle::layout<O, I, axle::flipped<H>, axle::flipped<W>>>(v);
+  const auto flipped = axle::layout_cast<axle::layout<O, I, axle::flipped<H>, axle::flipped<W>>>(v);
   fmt::print("seen as {} (no copy): storage index (5, 2, 1, 2) = {}\n", decltype(flipped)::layout(), flipped(5, 2, 1, 2));
 
   // A shape that cannot be the layout's is an error naming both.

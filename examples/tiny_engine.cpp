@@ -15,6 +15,7 @@
 #include <axle/convert.hpp>
 #include <axle/format.hpp>
 #include <axle/reference/conv.hpp>
+#include <axle/tensor.hpp>
 #include <axle/view.hpp>
 
 #include <algorithm>

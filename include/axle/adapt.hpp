@@ -33,10 +33,14 @@
 #include <iterator>
 #include <ranges>
 #include <span>
+#include <string>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "detail/checked.hpp"
+#include "detail/text.hpp"
+#include "errors.hpp"
 #include "mapping.hpp"
 #include "view.hpp"
 
@@ -52,7 +56,8 @@ template <class U>
 using traits_of = tensor_traits<std::remove_cvref_t<U>>;
 
 template <class R>
-concept extent_range = std::ranges::sized_range<R> && std::integral<std::remove_cvref_t<std::ranges::range_reference_t<R>>>;
+concept extent_range =
+    std::ranges::sized_range<R> && std::integral<std::remove_cvref_t<std::ranges::range_reference_t<R>>>;
 
 template <class U>
 concept has_strides = requires(const U& u) {
@@ -67,11 +72,18 @@ constexpr bool borrowed_tensor() noexcept {
     return false;
 }
 
+/// The integers of `r` as index_t; axle::shape_error naming `what` when one does not fit.
 template <class R>
-std::vector<index_t> to_index_vector(const R& r) {
+std::vector<index_t> to_index_vector(const R& r, const char* what) {
   std::vector<index_t> v;
   v.reserve(static_cast<std::size_t>(std::ranges::size(r)));
-  for (auto x : r) v.push_back(static_cast<index_t>(x));
+  for (auto x : r) {
+    const auto i = checked_cast<index_t>(x);
+    if (!i)
+      throw shape_error(std::string("axle::view: ") + what + " " + int_text(x) +
+                        " does not fit in a signed 64-bit integer");
+    v.push_back(*i);
+  }
   return v;
 }
 
@@ -81,14 +93,25 @@ template <class L, std::size_t N>
 std::array<index_t, N> atom_strides(std::span<const index_t> entry_strides, const std::array<index_t, N>& extent) {
   const value::layout& d = desc_of<L>::value;
   if (entry_strides.size() != static_cast<std::size_t>(d.nentries))
-    throw shape_error("axle::view: " + detail::int_text(entry_strides.size()) + " strides for layout " + to_string(d) + " of " +
-                      detail::int_text(d.nentries) + " dimensions");
+    throw shape_error("axle::view: " + detail::int_text(entry_strides.size()) + " strides for layout " + to_string(d) +
+                      " of " + detail::int_text(d.nentries) + " dimensions");
+  bool empty = false;
+  for (const index_t x : extent) empty = empty || x == 0;
   std::array<index_t, N> s{};
   for (int e = 0; e < d.nentries; ++e) {
     index_t stride = entry_strides[static_cast<std::size_t>(e)];
     for (int k = d.entry_begin[e + 1] - 1; k >= d.entry_begin[e]; --k) {
-      s[static_cast<std::size_t>(k)] = stride;
-      stride *= extent[static_cast<std::size_t>(k)];
+      const auto i = static_cast<std::size_t>(k);
+      s[i] = stride;
+      if (k == d.entry_begin[e]) break;
+      // The stride of the next atom out. When it does not fit it must not matter: the view is
+      // empty, or that atom has one element.
+      const auto next = checked_mul(stride, extent[i]);
+      if (!next && !empty && extent[i - 1] > 1)
+        throw shape_error("axle::view: dimension " + int_text(e) + " of stride " +
+                          int_text(entry_strides[static_cast<std::size_t>(e)]) + " of layout " + to_string(d) +
+                          " reaches offsets that do not fit in a signed 64-bit integer");
+      stride = next ? *next : 0;
     }
   }
   return s;
@@ -107,15 +130,16 @@ concept adaptable_tensor = requires(U& u) {
 /// `x` seen as a tensor_view of layout L: its storage dimensions are L's, outermost first.
 template <layout_type L, adaptable_tensor U>
 [[nodiscard]] auto view(U&& x, std::span<const axis_size> known) {
-  static_assert(std::is_lvalue_reference_v<U> || detail::borrowed_tensor<U>(),
-                "axle::view: a view of a temporary tensor would dangle (set tensor_traits<...>::borrowed for view types)");
+  static_assert(
+      std::is_lvalue_reference_v<U> || detail::borrowed_tensor<U>(),
+      "axle::view: a view of a temporary tensor would dangle (set tensor_traits<...>::borrowed for view types)");
   using traits = detail::traits_of<U>;
   auto* data = traits::data(x);
   using T = std::remove_pointer_t<decltype(data)>;
-  const std::vector<index_t> shape = detail::to_index_vector(traits::shape(std::as_const(x)));
+  const std::vector<index_t> shape = detail::to_index_vector(traits::shape(std::as_const(x)), "extent");
   const contiguous_view<T, L> contiguous(data, std::span<const index_t>(shape), known);
   if constexpr (detail::has_strides<U>) {
-    const std::vector<index_t> strides = detail::to_index_vector(traits::strides(std::as_const(x)));
+    const std::vector<index_t> strides = detail::to_index_vector(traits::strides(std::as_const(x)), "stride");
     std::array<index_t, contiguous_view<T, L>::atom_count()> extent{};
     for (std::size_t k = 0; k < extent.size(); ++k) extent[k] = contiguous.extent(k);
     return tensor_view<T, L>(data, contiguous.extents(), detail::atom_strides<L>(strides, extent));

@@ -2,6 +2,8 @@
 //
 //   shape_error    a shape or size cannot belong to the layout it is used with, or does not fit in
 //                  memory arithmetic: the message names the axis or the shape, and the sizes.
+//   layout_error   a layout known only at run time is not valid, or no conversion (or no
+//                  zero-copy view) exists between two of them: the message names both layouts.
 //   overlap_error  a conversion's destination shares memory with its source.
 //   file_error     a file cannot be read, written or understood: "<file>: <problem>".
 //
@@ -14,6 +16,13 @@ namespace axle {
 
 /// A shape that cannot belong to the layout it is used with, or whose size does not fit.
 class shape_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// A layout known at run time that is not valid, or two between which the asked-for conversion
+/// does not exist (compile-time layouts get a diagnostic instead).
+class layout_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
 };

@@ -246,11 +246,22 @@ class output_file {
     return m;
   }
 
+  /// `.<name>.axle-<pid>-<n>`, built by appending: g++ 12 reports a false -Wrestrict inside
+  /// `"." + std::string` once this is inlined at -O3.
+  std::string temporary_name(unsigned n) const {
+    std::string name(1, '.');
+    name += path_.filename().string();
+    name += ".axle-";
+    name += std::to_string(::getpid());
+    name += '-';
+    name += std::to_string(n);
+    return name;
+  }
+
   void open_named() {
     static std::atomic<unsigned> counter{0};
     for (int attempt = 0; attempt < 100; ++attempt) {
-      const std::filesystem::path t = dir_ / ("." + path_.filename().string() + ".axle-" + std::to_string(::getpid()) + "-" +
-                                              std::to_string(counter.fetch_add(1) + 1));
+      const std::filesystem::path t = dir_ / temporary_name(counter.fetch_add(1) + 1);
       slot_ = detail::temporaries::instance().add(t.string());
       fd_ = ::open(t.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
@@ -277,8 +288,7 @@ class output_file {
     }
     static std::atomic<unsigned> counter{0};
     for (int attempt = 0; attempt < 100; ++attempt) {
-      const std::filesystem::path t = dir_ / ("." + path_.filename().string() + ".axle-" + std::to_string(::getpid()) + "-" +
-                                              std::to_string(counter.fetch_add(1) + 1));
+      const std::filesystem::path t = dir_ / temporary_name(counter.fetch_add(1) + 1);
       const int slot = detail::temporaries::instance().add(t.string());
       if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, t.c_str(), AT_SYMLINK_FOLLOW) == 0) {
         try {

@@ -24,6 +24,15 @@
 // Every failure is an axle::npy::error whose message is one line of the form
 // "<file>: <problem>".
 //
+// Reading in place: npy::parse(bytes, name) validates a whole file held in memory (a mapped
+// file: npy::map(path)) and gives an array_ref whose data are the file's bytes, not a copy.
+//
+// Typed views: `a.view<const float, L>(known sizes...)` is a contiguous_view<const float, L> of
+// an array's (or array_ref's) elements, checked for the dtype (float32 for float, float64 for
+// double; an unsigned integer of the item's size views any dtype's raw bits), the rank and the
+// layout's constraints (<axle/view.hpp>); `a.view<const float>(layout_value, known)` is the same
+// as a dynamic_view, for a layout known at run time. Views of a const array are of const elements.
+//
 // Writing goes through axle::output_file (<axle/file.hpp>): the file is complete
 // or absent, even when the process is killed; an existing destination is only
 // replaced when `force` is set.
@@ -33,6 +42,7 @@
 #include <array>
 #include <bit>
 #include <cerrno>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -42,16 +52,23 @@
 #include <optional>
 #include <ostream>
 #include <span>
+#include <stdexcept>
+#include <streambuf>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "detail/checked.hpp"
 #include "detail/text.hpp"
+#include "dynamic_view.hpp"
 #include "errors.hpp"
 #include "file.hpp"
+#include "layout.hpp"
+#include "mapping.hpp"
+#include "view.hpp"
 
 namespace axle::npy {
 
@@ -212,8 +229,72 @@ inline std::optional<axle::detail::shape_size> shape_size(std::span<const std::s
 
 }  // namespace detail
 
+namespace detail {
+
+/// Does a view of T elements read `t` (its element type, or its raw bits)?
+template <class T>
+constexpr bool holds(npy::dtype t) noexcept {
+  using U = std::remove_cv_t<T>;
+  if constexpr (std::is_same_v<U, float>)
+    return t == npy::dtype::float32;
+  else if constexpr (std::is_same_v<U, double>)
+    return t == npy::dtype::float64;
+  else if constexpr (std::is_unsigned_v<U> && std::is_integral_v<U> && !std::is_same_v<U, bool>)
+    return sizeof(U) == item_size(t);
+  else
+    return false;
+}
+
+/// The elements of an array of dtype `t` and shape `shape` held in `bytes`, as T, and the shape
+/// as view extents; npy::error when T does not hold `t`, the bytes do not fill the shape, or they
+/// are not aligned for T.
+template <class T, class Byte>
+T* typed_data(npy::dtype t, std::span<const std::size_t> shape, std::span<Byte> bytes, std::vector<index_t>& extents) {
+  static_assert(std::is_same_v<std::remove_const_t<Byte>, std::byte>);
+  static_assert(std::is_const_v<T> || !std::is_const_v<Byte>,
+                "axle::npy: a view of a const array has const elements (view<const T>)");
+  if (!holds<T>(t)) {
+    using U = std::remove_cv_t<T>;
+    const std::string asked = std::is_same_v<U, float>    ? std::string("float (float32)")
+                              : std::is_same_v<U, double> ? std::string("double (float64)")
+                              : std::is_unsigned_v<U>     ? axle::detail::int_text(sizeof(U)) + "-byte raw bits"
+                                                          : std::string("that element type");
+    throw error("npy::array::view: the array holds " + std::string(name(t)) + " elements, which a view of " + asked +
+                " cannot read");
+  }
+  const auto size = axle::detail::checked_shape_size(shape, static_cast<axle::detail::size_index>(item_size(t)));
+  if (!size || static_cast<std::size_t>(size->bytes) != bytes.size())
+    throw error("npy::array::view: " + axle::detail::int_text(bytes.size()) + " bytes do not hold shape " +
+                axle::detail::tuple_text(shape) + " " + std::string(name(t)));
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(T) != 0)
+    throw error("npy::array::view: the data are not aligned for " + std::string(name(t)) + " access");
+  extents.assign(shape.begin(), shape.end());  // each fits: checked above
+  return reinterpret_cast<T*>(bytes.data());
+}
+
+template <class T, layout_type L, class Byte, class... Known>
+contiguous_view<T, L> typed_view(npy::dtype t, std::span<const std::size_t> shape, std::span<Byte> bytes,
+                                 Known... known) {
+  std::vector<index_t> extents;
+  T* p = typed_data<T>(t, shape, bytes, extents);
+  const std::array<axis_size, sizeof...(Known)> k{known...};
+  return contiguous_view<T, L>(p, std::span<const index_t>(extents), std::span<const axis_size>(k));
+}
+
+template <class T, class Byte>
+dynamic_view<T> dynamic_typed_view(npy::dtype t, std::span<const std::size_t> shape, std::span<Byte> bytes,
+                                   const value::layout& l, std::span<const axis_size> known) {
+  std::vector<index_t> extents;
+  T* p = typed_data<T>(t, shape, bytes, extents);
+  return dynamic_view<T>(p, l, std::span<const index_t>(extents), known);
+}
+
+}  // namespace detail
+
 // Python tuple spelling of a shape: "()", "(5,)", "(8, 4, 3, 3)".
-inline std::string shape_string(std::span<const std::size_t> shape) { return axle::detail::tuple_text(shape); }
+inline std::string shape_string(std::span<const std::size_t> shape) {
+  return axle::detail::tuple_text(shape);
+}
 
 namespace detail {
 
@@ -330,6 +411,26 @@ struct array {
   // Throws unless consistency_problem() is empty.
   void check_consistent() const {
     if (auto p = consistency_problem(); !p.empty()) throw error("npy::array: " + p);
+  }
+
+  // The elements as a typed view of layout L (see the header): `a.view<const float, L>()`,
+  // `a.view<float, L>(axle::axis_size{"G", 2})`.
+  template <class T, layout_type L, std::same_as<axis_size>... Known>
+  [[nodiscard]] contiguous_view<T, L> view(Known... known) {
+    return detail::typed_view<T, L>(dtype, shape, std::span<std::byte>(data), known...);
+  }
+  template <class T, layout_type L, std::same_as<axis_size>... Known>
+  [[nodiscard]] contiguous_view<T, L> view(Known... known) const {
+    return detail::typed_view<T, L>(dtype, shape, std::span<const std::byte>(data), known...);
+  }
+  // The elements as a view of a layout known at run time (`l` must outlive the view).
+  template <class T>
+  [[nodiscard]] dynamic_view<T> view(const value::layout& l, std::span<const axis_size> known = {}) {
+    return detail::dynamic_typed_view<T>(dtype, shape, std::span<std::byte>(data), l, known);
+  }
+  template <class T>
+  [[nodiscard]] dynamic_view<T> view(const value::layout& l, std::span<const axis_size> known = {}) const {
+    return detail::dynamic_typed_view<T>(dtype, shape, std::span<const std::byte>(data), l, known);
   }
 
  private:
@@ -819,6 +920,91 @@ inline array read(const std::filesystem::path& path) {
                 shape_string(a.shape) + " " + std::string(name(a.dtype)));
   }
   return a;
+}
+
+// ---------------------------------------------------------------------------
+// Reading in place
+// ---------------------------------------------------------------------------
+
+// A .npy array whose bytes belong to someone else (a mapped file, a buffer): the header parsed
+// and validated, `data` the element bytes where they are.
+struct array_ref {
+  npy::dtype dtype = npy::dtype::float32;
+  std::vector<std::size_t> shape;   // empty = scalar
+  std::span<const std::byte> data;  // little-endian, C order
+  std::size_t data_offset = 0;      // bytes from the start of the file to data
+
+  std::size_t size() const noexcept { return data.size() / item_size(dtype); }
+  std::size_t nbytes() const noexcept { return data.size(); }
+  std::size_t ndim() const noexcept { return shape.size(); }
+
+  // Typed views, as array's (of const elements).
+  template <class T, layout_type L, std::same_as<axis_size>... Known>
+  [[nodiscard]] contiguous_view<T, L> view(Known... known) const {
+    return detail::typed_view<T, L>(dtype, shape, data, known...);
+  }
+  template <class T>
+  [[nodiscard]] dynamic_view<T> view(const value::layout& l, std::span<const axis_size> known = {}) const {
+    return detail::dynamic_typed_view<T>(dtype, shape, data, l, known);
+  }
+};
+
+namespace detail {
+// An istream over bytes in memory, for the header reader.
+class span_buffer : public std::streambuf {
+ public:
+  explicit span_buffer(std::span<const std::byte> bytes) {
+    // The stream only reads: get-area pointers are char* by the streambuf interface.
+    char* p = const_cast<char*>(reinterpret_cast<const char*>(bytes.data()));
+    setg(p, p, p + bytes.size());
+  }
+};
+}  // namespace detail
+
+// Parses a whole .npy file held in `bytes`: the header as read() checks it, and exactly the data
+// its shape and dtype need (no copy: the result refers to `bytes`).
+inline array_ref parse(std::span<const std::byte> bytes, std::string_view name_for_errors) {
+  const std::string file = detail::file_label(name_for_errors);
+  detail::span_buffer buffer(bytes);
+  std::istream in(&buffer);
+  const header h = read_header(in, name_for_errors);
+  array_ref a;
+  a.dtype = check_header(h, name_for_errors);
+  a.shape = h.shape;
+  a.data_offset = h.data_offset;
+  const auto size =
+      axle::detail::checked_shape_size(h.shape, static_cast<axle::detail::size_index>(item_size(a.dtype)));
+  if (!size)
+    throw error(file + ": shape overflow: shape " + shape_string(h.shape) + " " + std::string(name(a.dtype)) +
+                " needs more bytes than a signed 64-bit integer counts");
+  const auto expected = static_cast<std::size_t>(size->bytes);
+  const std::size_t left = bytes.size() - std::min(bytes.size(), h.data_offset);
+  if (left < expected)
+    throw error(file + ": data truncated: expected " + std::to_string(expected) + " bytes for shape " +
+                shape_string(h.shape) + " " + std::string(name(a.dtype)) + ", found " + std::to_string(left));
+  if (left > expected)
+    throw error(file + ": " + std::to_string(left - expected) + " unexpected bytes after the data for shape " +
+                shape_string(h.shape) + " " + std::string(name(a.dtype)));
+  a.data = bytes.subspan(h.data_offset, expected);
+  return a;
+}
+
+// A .npy file mapped read-only and parsed in place: `array.data` are the file's pages, read
+// (and resident) only when touched; `file.release(...)` lets pages go.
+struct mapped_array {
+  mapped_file file;
+  array_ref array;
+};
+
+inline mapped_array map(const std::filesystem::path& path) {
+  mapped_array m;
+  try {
+    m.file = mapped_file(path);
+  } catch (const file_error& e) {
+    throw error(e.what());
+  }
+  m.array = parse(m.file.bytes(), path.string());
+  return m;
 }
 
 // ---------------------------------------------------------------------------

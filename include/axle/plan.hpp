@@ -240,9 +240,6 @@ inline constexpr bool valid_layout_v = false;
 template <layout_type L>
 inline constexpr bool valid_layout_v<L> = detail::checked<L>::ok;
 
-template <class A, class B>
-inline constexpr bool same_layout_v = std::is_same_v<A, B>;
-
 /// `static_assert(axle::expect_layout<Expected, Got>)`: when the layouts differ, the error is
 /// `layout_mismatch<expected<...>, got<...>, fix<...>>`, naming the conversion to apply.
 template <layout_type Expected, layout_type Got>

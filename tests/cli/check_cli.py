@@ -209,6 +209,51 @@ def main():
         convert_case(tmp, "onnx convT (rank from the file) -> equinox", "onnx.convtranspose", "equinox.conv_transpose1d", (4, 6, 3),
                      lambda w: np.flip(w, (2,)).transpose(1, 0, 2))
 
+        # Larger than one piece of the streamed conversion (16 MiB): the output is written piece by
+        # piece, the input released as it goes; every piece must land where NumPy puts it.
+        big = (1024, 1040, 3, 3)
+        convert_case(tmp, "streamed: torch conv -> keras (a permutation)", "torch.conv2d", "keras.conv2d", big,
+                     lambda w: w.transpose(2, 3, 1, 0))
+        convert_case(tmp, "streamed: grouped torch convT -> equinox (split, swap, flip)", "torch.conv_transpose2d",
+                     "equinox.conv_transpose2d", big, lambda w: grouped_torch_to_equinox(w, 8), extra=("--groups", "8"))
+        convert_case(tmp, "streamed: torch convT -> flax, float16", "torch.conv_transpose2d", "flax.conv_transpose",
+                     (2080, 1024, 3, 3), lambda w: np.flip(w, (2, 3)).transpose(2, 3, 0, 1), "float16")
+
+        # Data that are not aligned for their element size (a writer that does not pad as NumPy
+        # does): NumPy reads them, so must axle.
+        w = rng_array((4, 6, 3, 2), "float32")
+        odd = os.path.join(tmp, "unaligned.npy")
+        dict_text = "{'descr': '<f4', 'fortran_order': False, 'shape': (4, 6, 3, 2), }"
+        header_text = (dict_text + " " * (63 - 10 - len(dict_text)) + "\n").encode("latin1")  # data at offset 63
+        with open(odd, "wb") as f:
+            f.write(b"\x93NUMPY\x01\x00" + len(header_text).to_bytes(2, "little") + header_text + w.tobytes())
+        check("the unaligned file is one NumPy reads", np.array_equal(np.load(odd), w))
+        odd_out = os.path.join(tmp, "unaligned.out.npy")
+        code, _, err = run("convert", "torch.conv2d", "keras.conv2d", odd, odd_out)
+        check("unaligned data convert", code == 0 and np.array_equal(np.load(odd_out), w.transpose(2, 3, 1, 0)), err)
+
+        # A zero-element file whose extents multiply past int64: NumPy refuses it (the product of the
+        # non-zero extents times the item size must fit), and so must axle, in one line, whatever
+        # the order of the dimensions and the target; no output that NumPy would refuse to load.
+        from numpy.lib import format as npformat
+        for name, shape in (("huge_zero_first", (0, 2**62, 2**62, 1)), ("huge_zero_last", (2**62, 2**62, 3, 0))):
+            huge = os.path.join(tmp, name + ".npy")
+            with open(huge, "wb") as f:
+                npformat.write_array_header_1_0(f, {"descr": "<f4", "fortran_order": False, "shape": shape})
+            try:
+                np.load(huge)
+                check(name + ": NumPy refuses it", False, "NumPy loaded it")
+            except ValueError:
+                pass
+            for target in ("equinox.conv2d", "flax.conv"):
+                out_path = os.path.join(tmp, name + ".out.npy")
+                code, _, err = run("convert", "torch.conv2d", target, huge, out_path)
+                lines = err.splitlines()
+                check(f"{name} -> {target}: one line naming the file and the shape",
+                      code == 1 and len(lines) == 1 and lines[0].startswith("axle: error: " + huge)
+                      and str(shape).replace(" ", "") in lines[0].replace(" ", ""), f"exit {code}, stderr {err!r}")
+                check(f"{name} -> {target} leaves no output", not os.path.exists(out_path))
+
         w = rng_array((4, 6, 3, 3), "float32")
         src = os.path.join(tmp, "w.npy")
         np.save(src, w)

@@ -8,6 +8,7 @@
 #include "messages.hpp"
 
 #include <axle/convert.hpp>
+#include <axle/dynamic_view.hpp>
 #include <axle/mapping.hpp>
 #include <axle/view.hpp>
 
@@ -118,7 +119,79 @@ void same_by_name(axes_t<Axes...>, const A& a, const B& b) {
   BOOST_TEST(mismatches == 0);
 }
 
-/// One plan on random data: convert, convert_into and (when zero-copy) view_as against the core's
+/// The run-time paths of one plan: the source as a dynamic_view, the target layout as a value.
+/// Everything must give what the compile-time paths give (`ref`, the core's reference mapping).
+template <class From, class To>
+void check_run_time_paths(const tensor_view<const int, From>& src, const std::vector<int>& ref, const axle::strided_map& ref_map) {
+  const value::layout& to = value::of<To>();
+  const dynamic_view<const int> dyn = src;
+  // convert<To> from a run-time layout
+  const tensor<int, To> t = convert<To>(dyn);
+  BOOST_TEST((std::vector<int>(t.begin(), t.end()) == ref));
+  // convert_into: run-time source and typed destination, typed source and run-time destination,
+  // both at run time
+  tensor<int, To> a(t.extents());
+  convert_into(dyn, a);
+  BOOST_TEST((std::vector<int>(a.begin(), a.end()) == ref));
+  // (per atom: a shape cannot tell the sizes of a merged dimension)
+  const std::span<const index_t> target_atoms(ref_map.target_atoms.extent, static_cast<std::size_t>(ref_map.target_atoms.n));
+  std::vector<index_t> row_major(target_atoms.size(), 1);
+  for (std::size_t k = row_major.size(); k-- > 1;) row_major[k - 1] = row_major[k] * std::max<index_t>(target_atoms[k], 1);
+  std::vector<int> b(ref.size(), -1);
+  convert_into(src, dynamic_view<int>(b.data(), to, target_atoms, row_major));
+  BOOST_TEST(b == ref);
+  std::vector<int> c(ref.size(), -1);
+  convert_into(dyn, dynamic_view<int>(c.data(), to, target_atoms, row_major), copy_options{.threads = 2});
+  BOOST_TEST(c == ref);
+  // layout_cast from a run-time layout, when the plan is zero-copy; a layout_error otherwise
+  if constexpr (detail::zero_copy<From, To>::value) {
+    BOOST_TEST(elements(layout_cast<To>(dyn)) == ref);
+    const dynamic_view<const int> v = layout_cast(src, to);
+    BOOST_TEST(&v.layout() == &to);
+    BOOST_TEST(elements(layout_cast<To>(v)) == ref);
+  } else if constexpr (convertible_v<From, To>) {
+    check_message_contains<layout_error>([&] { (void)layout_cast<To>(dyn); }, "needs a copy");
+  }
+  // Streamed, in pieces of every size from one element to the whole tensor: in order, and each
+  // piece tells what later pieces still read.
+  const index_t n = static_cast<index_t>(ref.size());
+  for (const index_t piece_elements : {index_t{1}, index_t{2}, index_t{5}, index_t{7}, n / 3 + 1, n / 2, n, n + 4}) {
+    BOOST_TEST_CONTEXT("pieces of " << piece_elements << " elements") {
+      if (piece_elements < 1) continue;
+      std::vector<int> streamed;
+      std::vector<std::pair<index_t, index_t>> later;  // reported read ranges, after each piece
+      std::vector<std::size_t> ends;                   // where each piece ends in the target
+      convert_into(dyn, stream_to(to, [&](const stream_piece<int>& piece) {
+                     BOOST_TEST(piece.elements.size() <= static_cast<std::size_t>(piece_elements));
+                     BOOST_TEST(!piece.elements.empty());
+                     streamed.insert(streamed.end(), piece.elements.begin(), piece.elements.end());
+                     later.emplace_back(piece.source_begin, piece.source_end);
+                     ends.push_back(streamed.size());
+                   }, static_cast<std::size_t>(piece_elements) * sizeof(int)));
+      BOOST_TEST(streamed == ref);
+      // Where every target element is read from (the reference mapping, contiguous source).
+      std::vector<index_t> read_from;
+      std::array<index_t, value::max_atoms> idx{};
+      for (index_t f = 0; f < ref_map.size(); ++f) {
+        read_from.push_back(ref_map.source_index(idx.data()));
+        for (int k = ref_map.rank - 1; k >= 0; --k) {
+          if (++idx[static_cast<std::size_t>(k)] < ref_map.extent[k]) break;
+          idx[static_cast<std::size_t>(k)] = 0;
+        }
+      }
+      for (std::size_t p = 0; p < ends.size(); ++p)
+        for (std::size_t e = ends[p]; e < read_from.size(); ++e)
+          if (read_from[e] < later[p].first || read_from[e] >= later[p].second) {
+            BOOST_ERROR("piece " << p << " says later pieces read [" << later[p].first << ", " << later[p].second
+                                 << "), but target element " << e << " reads source element " << read_from[e]);
+            break;
+          }
+      if (!later.empty()) BOOST_TEST(later.back().first == later.back().second);  // nothing after the last piece
+    }
+  }
+}
+
+/// One plan on random data: convert, convert_into and (when zero-copy) layout_cast against the core's
 /// reference mapping; map_view against map_plan; a non-contiguous source; the parallel path.
 template <class From, class To, class Axes>
 void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, unsigned seed = 1) {
@@ -154,19 +227,21 @@ void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, u
     BOOST_TEST((std::vector<int>(t.begin(), t.end()) == ref));
     same_by_name(Axes{}, src, t);
 
+    check_run_time_paths<From, To>(src, ref, ref_map);
+
     // convert_into a preallocated tensor, with the parallel kernel forced
     tensor<int, To> into(t.extents());
     convert_into(src, into, copy_options{.threads = 3});
     BOOST_TEST((std::vector<int>(into.begin(), into.end()) == ref));
 
-    // view_as, when the plan is zero-copy
+    // layout_cast, when the plan is zero-copy
     if constexpr (detail::zero_copy<From, To>::value) {
-      const tensor_view<const int, To> v = view_as<To>(src);
+      const tensor_view<const int, To> v = layout_cast<To>(src);
       BOOST_TEST(elements(v) == ref);
       same_by_name(Axes{}, src, v);
       // a view of the plan view, back to where it came from
       if constexpr (detail::zero_copy<To, From>::value) {
-        const tensor_view<const int, From> back = view_as<From>(v);
+        const tensor_view<const int, From> back = layout_cast<From>(v);
         BOOST_TEST(elements(back) == data);
       }
       // converting the (non-contiguous) plan view gives back a contiguous copy of it
@@ -176,7 +251,7 @@ void check_plan(std::vector<index_t> shape, std::vector<axis_size> known = {}, u
 
     // a non-contiguous source: the converted data seen back as From (when that is a view)
     if constexpr (detail::zero_copy<To, From>::value) {
-      const tensor_view<const int, From> strided = view_as<From>(t);
+      const tensor_view<const int, From> strided = layout_cast<From>(t);
       BOOST_TEST(elements(strided) == data);
       const tensor<int, To> twice = convert<To>(strided);
       BOOST_TEST((std::vector<int>(twice.begin(), twice.end()) == ref));
@@ -304,7 +379,7 @@ BOOST_AUTO_TEST_CASE(elements_that_are_not_trivially_copyable) {
   tensor<std::string, hwio> into({2, 2, 3, 2});
   convert_into(u, into);
   same_by_name(axes_t<O, I, H, W>{}, u, into);
-  convert_into(u, view_as<oihw>(into));  // a permuted destination
+  convert_into(u, layout_cast<oihw>(into));  // a permuted destination
   same_by_name(axes_t<O, I, H, W>{}, u, into);
 }
 
@@ -316,7 +391,7 @@ BOOST_AUTO_TEST_CASE(convert_into_any_destination) {
   const tensor<int, oihw> ref = convert<oihw>(src);
   // A destination that is a plan view of storage in another layout: permuted and reversed.
   tensor<int, layout<flipped<W>, I, O, H>> storage({5, 3, 4, 2});
-  convert_into(src, view_as<oihw>(storage));
+  convert_into(src, layout_cast<oihw>(storage));
   same_by_name(axes_t<O, I, H, W>{}, storage, ref);
   // A destination with gaps: every other element of a larger buffer.
   std::vector<int> padded(2 * ref.size(), -1);
@@ -356,17 +431,17 @@ BOOST_AUTO_TEST_CASE(convert_into_checks_extents_and_overlap) {
 
 // --- zero-copy views: run-time checks ----------------------------------------------------------
 
-BOOST_AUTO_TEST_CASE(view_as_run_time_checks) {
+BOOST_AUTO_TEST_CASE(layout_cast_run_time_checks) {
   const std::vector<int> data = random_ints(5 * 3, 2);
   const tensor_view<const int, layout<O, I>> src(data, {5, 3});
-  check_message<shape_error>([&] { (void)view_as<layout<outer<O, 4>, I, inner<O, 4>>>(src); },
+  check_message<shape_error>([&] { (void)layout_cast<layout<outer<O, 4>, I, inner<O, 4>>>(src); },
                              "source: axis O has 5 elements, which blocks of 4 do not divide");
   BOOST_CHECK_THROW(static_cast<void>(convert<layout<outer<O, 4>, I, inner<O, 4>>>(src)), shape_error);
   // Parts of O that are adjacent in the layout, but a view whose strides do not chain.
   const std::vector<int> buf = random_ints(2 * 4 * 3, 4);
   using odd_view = tensor_view<const int, layout<outer<O, 4>, inner<O, 4>, I>>;
   const odd_view odd(buf.data(), odd_view::extents_type{2, 4, 3}, {3, 6, 1});
-  check_message_contains<shape_error>([&] { (void)view_as<layout<O, I>>(odd); },
+  check_message_contains<shape_error>([&] { (void)layout_cast<layout<O, I>>(odd); },
                                       "the parts of axis O of the result have strides that do not chain");
   // convert does not need them to.
   const tensor<int, layout<O, I>> t = convert<layout<O, I>>(odd);
@@ -377,13 +452,61 @@ BOOST_AUTO_TEST_CASE(view_as_run_time_checks) {
 BOOST_AUTO_TEST_CASE(chains_of_plan_views) {
   const std::vector<int> data = random_ints(6 * 4 * 3 * 3, 9);
   const tensor_view<const int, torch_grouped_transpose> a(data, {6, 4, 3, 3}, axis_size{"G", 2});
-  const auto b = view_as<equinox_grouped_transpose>(a);
-  const auto c = view_as<layout<H, W, I, G, O>>(b);
-  const auto d = view_as<layout<flipped<W>, O, G, I, flipped<H>>>(c);
-  const auto direct = view_as<layout<flipped<W>, O, G, I, flipped<H>>>(a);
+  const auto b = layout_cast<equinox_grouped_transpose>(a);
+  const auto c = layout_cast<layout<H, W, I, G, O>>(b);
+  const auto d = layout_cast<layout<flipped<W>, O, G, I, flipped<H>>>(c);
+  const auto direct = layout_cast<layout<flipped<W>, O, G, I, flipped<H>>>(a);
   BOOST_TEST(d.data() == direct.data());
   BOOST_TEST(d.strides() == direct.strides());
   same_by_name(axes_t<G, O, I, H, W>{}, a, d);
   const tensor<int, layout<H, W, I, G, O>> converted = convert<layout<H, W, I, G, O>>(d);
   same_by_name(axes_t<G, O, I, H, W>{}, a, converted);
+}
+
+// --- layouts known at run time -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(run_time_layouts_that_do_not_convert) {
+  const std::vector<int> data = random_ints(4 * 3 * 2 * 2, 5);
+  const dynamic_view<const int> src(data, value::of<oihw>(), {4, 3, 2, 2});
+  check_message<layout_error>([&] { (void)convert<sdpa>(src); },
+                              "convert: no conversion from layout (O, I, H, W) to layout (B, heads, seq, feature)");
+  std::vector<int> out(data.size());
+  check_message<layout_error>(
+      [&] { convert_into(src, tensor_view<int, sdpa>(out, {4, 3, 2, 2})); },
+      "convert_into: no conversion from layout (O, I, H, W) to layout (B, heads, seq, feature)");
+  check_message<layout_error>([&] { (void)layout_cast<sdpa>(src); },
+                              "layout_cast: no conversion from layout (O, I, H, W) to layout (B, heads, seq, feature)");
+  // A reorder is a copy: layout_cast says so, naming the plan.
+  const std::vector<int> gates = random_ints(4 * 3 * 5, 6);
+  const dynamic_view<const int> lstm(gates, value::of<torch_lstm>(), {12, 5});
+  check_message<layout_error>([&] { (void)layout_cast<onnx_lstm>(lstm); },
+                              "layout_cast: the plan split((gate[i,f,g,o], O) \u2192 gate[i,f,g,o], O) \u00b7 reorder(gate: i,f,g,o "
+                              "\u2192 i,o,f,g) \u00b7 merge(gate[i,o,f,g], O \u2192 (gate[i,o,f,g], O)) from ((gate[i,f,g,o], O), I) "
+                              "to ((gate[i,o,f,g], O), I) needs a copy (its blocks of gate are reordered): use axle::convert");
+  // Extents are checked against the plan's, whatever side is known at run time.
+  std::vector<int> small(2 * 2 * 2 * 4);
+  check_message_contains<shape_error>(
+      [&] { convert_into(src, dynamic_view<int>(small, value::of<hwio>(), {2, 2, 2, 4})); },
+      "convert_into: destination axis I has extent 2, but the conversion gives 3");
+}
+
+// --- sizes that do not fit ---------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(huge_zero_element_shapes_are_refused_by_the_mapping) {
+  // NumPy's rule: the non-zero extents (2^62 * 2^62) must multiply into int64, although the shape
+  // holds no element; without the check the row-major strides overflow (UBSan).
+  constexpr index_t big = index_t{1} << 62;
+  const std::array<index_t, 4> shape{0, big, big, 1};
+  for (const auto* d : {&detail::derivation<oihw, hwio>::value, &detail::derivation<oihw, oihw>::value}) {
+    check_message<shape_error>([&] { (void)axle::map_plan(*d, shape); },
+                               "source: shape (0, 4611686018427387904, 4611686018427387904, 1) holds more elements than a signed "
+                               "64-bit integer counts (the product of its non-zero extents must fit)");
+    check_message_contains<shape_error>([&] { (void)axle::map_plan(*d, std::array<index_t, 4>{big, big, 3, 0}); },
+                                        "(4611686018427387904, 4611686018427387904, 3, 0) holds more elements");
+  }
+  // Huge extents that fit, around a zero: an empty map, its offsets 0.
+  const axle::strided_map m = axle::map_plan(detail::derivation<torch_conv_transpose, oihw>::value, std::array<index_t, 4>{big, 0, 1, 1});
+  BOOST_TEST(m.size() == 0);
+  BOOST_TEST(m.offset == 0);
+  BOOST_TEST((m.target_shape == std::vector<index_t>{0, big, 1, 1}));
 }

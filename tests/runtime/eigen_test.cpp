@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(back_to_eigen) {
   auto cm = eigen::tensor_map(ct);
   static_assert(std::is_const_v<std::remove_pointer_t<decltype(cm.data())>>);
   // A plan view is not contiguous: convert it first.
-  BOOST_CHECK_THROW(static_cast<void>(eigen::tensor_map(view_as<oihw>(t))), shape_error);
+  BOOST_CHECK_THROW(static_cast<void>(eigen::tensor_map(layout_cast<oihw>(t))), shape_error);
   const tensor<float, oihw> o = convert<oihw>(t);
   auto om = eigen::tensor_map(o);
   BOOST_TEST(om(3, 1, 2, 0) == t(O{3}, I{1}, H{2}, W{0}));

@@ -15,6 +15,11 @@
 
 #include "scratch.hpp"
 
+#include <array>
+#include <span>
+#include <type_traits>
+#include <utility>
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -697,3 +702,136 @@ BOOST_AUTO_TEST_CASE(write_error_midway_removes_temp_file) {
 #endif
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// ---------------------------------------------------------------------------
+// Reading in place, typed views
+
+namespace {
+std::span<const std::byte> bytes_of(const std::string& s) {
+  return std::as_bytes(std::span<const char>(s.data(), s.size()));
+}
+using namespace axle::axes;
+using oihw = axle::layout<O, I, H, W>;
+using oi = axle::layout<O, I>;
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(element_index_past_the_end) {
+  const auto a = npy::read(data("f32.npy"));
+  BOOST_CHECK_EQUAL(error_of([&] { (void)a.element(24); }), "npy::array::element: index 24 out of range for 24 elements");
+  // (i + 1) * 4 wraps to 0 for SIZE_MAX: still out of range.
+  BOOST_CHECK_EQUAL(error_of([&] { (void)a.element(std::numeric_limits<std::size_t>::max()); }),
+                    "npy::array::element: index 18446744073709551615 out of range for 24 elements");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)a.element(std::numeric_limits<std::size_t>::max() / 4 + 1); }),
+                    "npy::array::element: index 4611686018427387904 out of range for 24 elements");
+}
+
+BOOST_AUTO_TEST_CASE(parse_reads_in_place) {
+  // Every file numpy wrote, parsed in memory: the same array read() gives, without a copy.
+  for (const char* name : {"f16.npy", "f32.npy", "f64.npy", "bf16_void.npy", "bf16_le.npy", "v2.npy", "v3.npy", "scalar.npy", "empty.npy"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string file = slurp(data_dir() / name);
+      const npy::array_ref r = npy::parse(bytes_of(file), name);
+      const npy::array a = npy::read(data(name));
+      BOOST_CHECK(r.dtype == a.dtype);
+      BOOST_CHECK(r.shape == a.shape);
+      BOOST_CHECK_EQUAL(r.size(), a.size());
+      BOOST_CHECK(std::equal(r.data.begin(), r.data.end(), a.data.begin(), a.data.end()));
+      BOOST_CHECK(r.data.data() == bytes_of(file).data() + r.data_offset);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(parse_checks_as_read_does) {
+  const std::string f64 = slurp(data_dir() / "f64.npy");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::parse(bytes_of(f64 + "xyz"), "x.npy"); }),
+                    "x.npy: 3 unexpected bytes after the data for shape (4,) float64");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::parse(bytes_of(f64.substr(0, f64.size() - 1)), "x.npy"); }),
+                    "x.npy: data truncated: expected 32 bytes for shape (4,) float64, found 31");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::parse({}, "x.npy"); }), "x.npy: not a .npy file: the file is empty");
+  // A declared size far beyond the bytes: refused, nothing allocated.
+  BOOST_CHECK_EQUAL(
+      error_of([&] { (void)npy::parse(bytes_of(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }", le_f32({1}))), "x.npy"); }),
+      "x.npy: data truncated: expected 4398046511104 bytes for shape (1099511627776,) float32, found 4");
+  // Every header error of read() is parse()'s too: the same header reader.
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::parse(bytes_of(slurp(data_dir() / "fortran.npy")), "x.npy"); }),
+                    read_error(slurp(data_dir() / "fortran.npy")));
+  // NumPy's size rule, whatever the order of the dimensions: (2^62, 2^62, 3, 0) needs 0 bytes but is refused.
+  CHECK_CONTAINS(error_of([&] {
+                   (void)npy::parse(bytes_of(make_npy("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, "
+                                                      "4611686018427387904, 3, 0), }")),
+                                    "x.npy");
+                 }),
+                 "x.npy: shape overflow");
+}
+
+BOOST_AUTO_TEST_CASE(map_a_file) {
+  const npy::mapped_array m = npy::map(data("f32.npy"));
+  BOOST_CHECK(m.array.shape == (shape_t{2, 3, 4}));
+  BOOST_CHECK(m.array.data.data() == m.file.bytes().data() + m.array.data_offset);
+  const auto v = m.array.view<const float, axle::layout<axle::axes::C, H, W>>();
+  BOOST_CHECK_EQUAL(v(C{1}, H{2}, W{3}), static_cast<float>(23 * 0.5 - 3.0));
+  scratch_dir dir;
+  BOOST_CHECK_EQUAL(error_of([&] { (void)npy::map(dir.path / "nope.npy"); }),
+                    (dir.path / "nope.npy").string() + ": cannot open for reading: No such file or directory");
+}
+
+BOOST_AUTO_TEST_CASE(typed_views_of_arrays) {
+  npy::array a = npy::array::from_doubles(ramp(4 * 3 * 2 * 2), {4, 3, 2, 2}, npy::dtype::float32);
+  const auto v = a.view<const float, oihw>();
+  static_assert(std::is_same_v<decltype(v), const axle::contiguous_view<const float, oihw>>);
+  for (std::size_t k = 0; k < a.size(); ++k) BOOST_CHECK_EQUAL(v.data()[k], static_cast<float>(a.element(k)));
+  BOOST_CHECK_EQUAL(v(O{3}, I{2}, H{1}, W{0}), static_cast<float>(a.element(4 * 3 * 2 * 2 - 2)));
+  // Writable through a non-const array.
+  auto w = a.view<float, oihw>();
+  w(O{0}, I{0}, H{0}, W{1}) = 42.0f;
+  BOOST_CHECK_EQUAL(a.element(1), 42.0);
+  // A layout with a merged dimension takes the sizes its shape cannot tell.
+  using grouped = axle::layout<axle::merged<G, I>, O, axle::flipped<H>, axle::flipped<W>>;
+  const auto g = std::as_const(a).view<const float, grouped>(axle::axis_size{"G", 2});
+  BOOST_CHECK_EQUAL(g.extent(G{}), 2);
+  BOOST_CHECK_EQUAL(g(G{1}, I{1}, O{2}, H{0}, W{0}), g(3, 2, 1, 1));
+  // Raw bits of the element's size, for any dtype.
+  const auto bits = a.view<const std::uint32_t, oihw>();
+  BOOST_CHECK_EQUAL(bits(0, 0, 0, 1), std::bit_cast<std::uint32_t>(42.0f));
+  // The layout as a value.
+  const auto d = a.view<const float>(axle::value::of<oihw>());
+  BOOST_CHECK_EQUAL(d(3, 2, 1, 0), v(3, 2, 1, 0));
+  const std::array<axle::axis_size, 1> known{{{"G", 2}}};
+  const auto dg = a.view<const float>(axle::value::of<grouped>(), known);
+  BOOST_CHECK_EQUAL(dg(3, 2, 1, 1), g(3, 2, 1, 1));
+  // In place over a parsed file.
+  const std::string file = slurp(data_dir() / "f64.npy");
+  const npy::array_ref r = npy::parse(bytes_of(file), "f64.npy");
+  using o_only = axle::layout<O>;
+  const auto rv = r.view<const double, o_only>();
+  BOOST_CHECK_EQUAL(rv(O{3}), 3 * 0.5 - 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(typed_views_check_dtype_rank_and_layout) {
+  const npy::array h = npy::read(data("f16.npy"));  // (2, 3) float16
+  BOOST_CHECK_EQUAL(error_of([&] { (void)h.view<const float, axle::layout<O, I>>(); }),
+                    "npy::array::view: the array holds float16 elements, which a view of float (float32) cannot read");
+  BOOST_CHECK_EQUAL(error_of([&] { (void)h.view<const std::uint32_t, axle::layout<O, I>>(); }),
+                    "npy::array::view: the array holds float16 elements, which a view of 4-byte raw bits cannot read");
+  const auto raw16 = h.view<const std::uint16_t, oi>();
+  BOOST_CHECK_EQUAL(raw16.size(), 6u);
+  const npy::array f = npy::read(data("f32.npy"));  // (2, 3, 4)
+  try {
+    (void)f.view<const float, oihw>();
+    BOOST_ERROR("no exception");
+  } catch (const axle::shape_error& e) {
+    BOOST_CHECK_EQUAL(std::string(e.what()), "tensor_view: shape (2, 3, 4) has 3 dimensions, but layout (O, I, H, W) has 4");
+  }
+  using blocked = axle::layout<axle::outer<O, 8>, I, axle::inner<O, 8>>;
+  BOOST_CHECK_THROW(static_cast<void>(f.view<const float, blocked>()), axle::shape_error);  // the last extent, 4, is not 8o
+  npy::array broken = f;
+  broken.data.pop_back();
+  BOOST_CHECK_EQUAL(error_of([&] { (void)broken.view<const float, axle::layout<C, H, W>>(); }),
+                    "npy::array::view: 95 bytes do not hold shape (2, 3, 4) float32");
+  // Data that are not aligned for the element type (a writer that does not pad as NumPy does).
+  std::string unaligned = std::string(1, '\0') + slurp(data_dir() / "f32.npy");
+  const npy::array_ref r = npy::parse(bytes_of(unaligned).subspan(1), "u.npy");
+  BOOST_REQUIRE(reinterpret_cast<std::uintptr_t>(r.data.data()) % alignof(float) != 0);
+  BOOST_CHECK_EQUAL(error_of([&] { (void)r.view<const float, axle::layout<C, H, W>>(); }),
+                      "npy::array::view: the data are not aligned for float32 access");
+}

@@ -7,6 +7,8 @@
 
 #include <axle/adapt.hpp>
 #include <axle/convert.hpp>
+#include <axle/dynamic_view.hpp>
+#include <axle/tensor.hpp>
 #include <axle/view.hpp>
 
 #include <array>
@@ -82,7 +84,7 @@ constexpr int data[48] = {0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13
                           24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47};
 constexpr int probe() {
   const tensor_view<const int, torch_grouped_transpose> w(data, {4, 3, 2, 2}, axis_size{"G", 2});
-  const auto e = view_as<layout<merged<G, O>, I, H, W>>(w);
+  const auto e = layout_cast<layout<merged<G, O>, I, H, W>>(w);
   // (G=1, I=1) is row 3 of the merged dimension; H~ and W~ are read reversed.
   return w(G{1}, O{2}, I{1}, H{0}, W{1}) * 1000 + e(G{1}, O{2}, I{1}, H{0}, W{1}) * 10 + static_cast<int>(w.offset_of(3, 2, 1, 0) == 46);
 }
@@ -307,8 +309,8 @@ BOOST_AUTO_TEST_CASE(views_of_views_and_hand_offs) {
   // view -> const view, implicitly; another layout only through layout_cast (zero-copy).
   BOOST_TEST(sum_oihw(layout_cast<oihw>(torch)) == total);
   BOOST_TEST(sum_oihw(layout_cast<tensor_view<const int, oihw>>(torch)) == total);
-  const tensor_view<int, oihw> as_oihw = view_as<oihw>(torch);
-  const tensor_view<int, torch_conv_transpose> back = view_as<torch_conv_transpose>(as_oihw);
+  const tensor_view<int, oihw> as_oihw = layout_cast<oihw>(torch);
+  const tensor_view<int, torch_conv_transpose> back = layout_cast<torch_conv_transpose>(as_oihw);
   BOOST_TEST(back.data() == torch.data());
   BOOST_TEST(back.strides() == torch.strides());
   // Writes through a plan view land where the named index says.
@@ -338,7 +340,7 @@ BOOST_AUTO_TEST_CASE(contiguous_views) {
   const contiguous_view<const int, torch_grouped_transpose> narrowed(s);
   BOOST_TEST(narrowed.data() == s.data());
   // A plan view is not contiguous.
-  const auto plan_view = view_as<layout<merged<G, O>, I, H, W>>(s);
+  const auto plan_view = layout_cast<layout<merged<G, O>, I, H, W>>(s);
   check_message<shape_error>(
       [&] { contiguous_view<const int, layout<merged<G, O>, I, H, W>> bad(plan_view); },
       "a contiguous view of layout ((G, O), I, H, W) made from a view that is not contiguous (strides (24, 4, 12, -2, -1) "
@@ -426,4 +428,235 @@ BOOST_AUTO_TEST_CASE(customization_point) {
   BOOST_TEST(m(O{1}, I{2}) == 5.0f);
   BOOST_TEST(m(O{1}, I{0}) == 1.0f);
   BOOST_TEST(!m.is_contiguous());
+}
+
+// --- mapping policies --------------------------------------------------------------------------
+
+using dyn4 = extents<dynamic_extent, dynamic_extent, dynamic_extent, dynamic_extent>;
+// A contiguous mapping stores its extents only; with static extents, nothing.
+static_assert(sizeof(contiguous::mapping<extents<8, 4, 3, 3>>) == 1);
+static_assert(std::is_empty_v<contiguous::mapping<extents<8, 4, 3, 3>>>);
+static_assert(sizeof(strided::mapping<dyn4>) == 8 * sizeof(index_t));
+static_assert(std::is_same_v<contiguous_view<float, oihw>::mapping_type, contiguous::mapping<dyn4>>);
+static_assert(std::is_same_v<tensor_view<float, oihw>::mapping_type, strided::mapping<dyn4>>);
+static_assert(contiguous::mapping<dyn4>::is_always_exhaustive() && !strided::mapping<dyn4>::is_always_exhaustive());
+// Mappings compute offsets in constant expressions: the offsets of C order, spelled out.
+static_assert(contiguous::mapping<extents<2, 3, 4>>()(1, 2, 3) == 1 * 12 + 2 * 4 + 3);
+static_assert(contiguous::mapping<extents<2, 3, 4>>().required_span_size() == 24);
+static_assert(contiguous::mapping<extents<2, 3, 4>>().run_offset<1, 2>(11) == 11);
+static_assert(strided::mapping<extents<2, 3, 4>>(extents<2, 3, 4>{}, {1, -2, 6})(1, 2, 3) == 1 - 4 + 18);
+static_assert(strided::mapping<extents<2, 3, 4>>(extents<2, 3, 4>{}, {1, -2, 6}).min_offset() == -4);
+static_assert(strided::mapping<extents<2, 3, 4>>(extents<2, 3, 4>{}, {1, -2, 6}).max_offset() == 1 + 18);
+static_assert(strided::mapping<extents<2, 3, 4>>(extents<2, 3, 4>{}, {1, -2, 6}).required_span_size() == 24);
+// (3, 4) digits of a flat index over atoms 1 and 2, each scaled by its own stride.
+static_assert(strided::mapping<extents<2, 3, 4>>(extents<2, 3, 4>{}, {100, 10, 1}).run_offset<1, 2>(7) == 1 * 10 + 3 * 1);
+
+BOOST_AUTO_TEST_CASE(mapping_properties) {
+  using M = strided::mapping<extents<dynamic_extent, dynamic_extent, dynamic_extent>>;
+  const extents<dynamic_extent, dynamic_extent, dynamic_extent> e(2, 3, 4);
+  const M row_major(e);
+  BOOST_TEST((row_major.strides() == std::array<index_t, 3>{12, 4, 1}));
+  BOOST_TEST(row_major.is_contiguous());
+  BOOST_TEST(row_major.is_exhaustive());
+  BOOST_TEST(row_major.is_unique());
+  const M permuted(e, {1, 8, 2});  // column-major over (0, 2, 1): every element once, not in order
+  BOOST_TEST(!permuted.is_contiguous());
+  BOOST_TEST(permuted.is_exhaustive());
+  BOOST_TEST(permuted.is_unique());
+  BOOST_TEST(permuted.required_span_size() == 24);
+  const M gappy(e, {24, 6, 1});  // row-major, rows padded to 6
+  BOOST_TEST(!gappy.is_exhaustive());
+  BOOST_TEST(gappy.is_unique());
+  BOOST_TEST(gappy.required_span_size() == 24 + 12 + 4);
+  const M broadcast(e, {12, 0, 1});  // one row read three times
+  BOOST_TEST(!broadcast.is_unique());
+  BOOST_TEST(!broadcast.is_exhaustive());
+  const M reversed(e, {-12, -4, -1});
+  BOOST_TEST(reversed.is_exhaustive());
+  BOOST_TEST(reversed.min_offset() == -23);
+  BOOST_TEST(reversed.max_offset() == 0);
+  // Conversions: contiguous to strided keeps the offsets; strided to contiguous is checked.
+  const contiguous::mapping<extents<dynamic_extent, dynamic_extent, dynamic_extent>> c(e);
+  const M from_contiguous = c;
+  BOOST_TEST((from_contiguous == row_major));
+  BOOST_TEST(c(1, 2, 3) == row_major(1, 2, 3));
+  using contiguous3 = contiguous::mapping<extents<dynamic_extent, dynamic_extent, dynamic_extent>>;
+  BOOST_CHECK_NO_THROW(static_cast<void>(contiguous3(row_major)));
+  check_message<shape_error>(
+      [&] { contiguous::mapping<extents<dynamic_extent, dynamic_extent, dynamic_extent>> bad(permuted); },
+      "a contiguous mapping made from strides (1, 8, 2) for extents (2, 3, 4), which are not row-major");
+  // NumPy's strides: a zero extent does not zero the strides outside it.
+  const contiguous::mapping<extents<dynamic_extent, dynamic_extent, dynamic_extent>> empty(
+      extents<dynamic_extent, dynamic_extent, dynamic_extent>(2, 0, 5));
+  BOOST_TEST((empty.strides() == std::array<index_t, 3>{5, 5, 1}));
+  BOOST_TEST(empty.required_span_size() == 0);
+}
+
+// --- sizes that do not fit ---------------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(extents_whose_product_wraps_are_refused) {
+  // 3 * 6148914691236517206 is 2^64 + 2: it wraps to 2, the size of the buffer.
+  const std::vector<float> two(2);
+  constexpr index_t huge = 6148914691236517206;
+  check_message<shape_error>(
+      [&] { tensor_view<const float, oihw> v(two, {3, huge, 1, 1}); },
+      "tensor_view: shape (3, 6148914691236517206, 1, 1) holds more elements than a signed 64-bit integer counts (the product of "
+      "its non-zero extents must fit)");
+  check_message<shape_error>(
+      [&] { tensor_view<const float, oihw> v(two.data(), tensor_view<const float, oihw>::extents_type{3, huge, 1, 1}); },
+      "extents (3, 6148914691236517206, 1, 1) hold more elements than a signed 64-bit integer counts (the product of the non-zero "
+      "extents must fit)");
+  BOOST_CHECK_THROW((contiguous_view<const float, oihw>(two.data(), {3, huge, 1, 1})), shape_error);
+  BOOST_CHECK_THROW((contiguous_view<const float, oihw>(two, contiguous_view<const float, oihw>::extents_type{3, huge, 1, 1})),
+                    shape_error);
+  // Strides whose offsets wrap.
+  check_message<shape_error>(
+      [&] {
+        tensor_view<const float, oihw> v(two.data(), tensor_view<const float, oihw>::extents_type{3, 2, 1, 1},
+                                         {huge, 1, 1, 1});
+      },
+      "extents (3, 2, 1, 1) with strides (6148914691236517206, 1, 1, 1) reach offsets that do not fit in a signed 64-bit integer");
+  // A merged dimension's sizes: ((G, I), O, H~, W~) of shape (0, ...) with G = 2^62 holds atoms
+  // (2^62, 0, 2^62, 1, 1) whose non-zero product does not fit.
+  check_message_contains<shape_error>(
+      [&] { tensor_view<const float, torch_grouped_transpose> v(two.data(), {0, index_t{1} << 62, 1, 1}, axis_size{"G", index_t{1} << 62}); },
+      "which hold more elements than a signed 64-bit integer counts");
+  // Sizes given for a merged dimension that multiply past int64 (4 gates times G = 2^62).
+  check_message<shape_error>(
+      [&] { tensor_view<const float, layout<merged<labels<gate, "i,f,g,o">, G, O>, I>> v(two.data(), {4, 1}, axis_size{"G", index_t{1} << 62}); },
+      "tensor_view: dimension 0 has extent 4, but the sizes of its axes multiply past a signed 64-bit integer ((4, 1) as "
+      "((gate[i,f,g,o], G, O), I))");
+}
+
+BOOST_AUTO_TEST_CASE(zero_element_shapes_follow_numpy) {
+  // NumPy refuses a shape whose non-zero extents multiply past int64, whatever the order of the
+  // dimensions and although a zero extent leaves it without elements.
+  constexpr index_t big = index_t{1} << 62;
+  BOOST_CHECK_THROW((tensor_view<const float, oihw>(nullptr, {0, big, big, 1})), shape_error);
+  BOOST_CHECK_THROW((tensor_view<const float, oihw>(nullptr, {big, big, 3, 0})), shape_error);
+  BOOST_CHECK_THROW((tensor<float, oihw>({big, big, 3, 0})), shape_error);
+  // Huge but fitting extents around a zero: an empty view, empty tensor.
+  const tensor_view<const float, oihw> v(nullptr, {0, big, 1, 1});
+  BOOST_TEST(v.size() == 0u);
+  BOOST_TEST(v.extent(O{}) == 0);
+  tensor<float, oihw> t({index_t{1} << 60, 1, 0, 1});
+  BOOST_TEST(t.size() == 0u);
+  BOOST_TEST(t.data() == nullptr);
+  // ... but their bytes must fit too: 2^62 float32 is "array is too big" to NumPy.
+  BOOST_CHECK_THROW((tensor<float, oihw>({big, 1, 0, 1})), shape_error);
+}
+
+BOOST_AUTO_TEST_CASE(tensors_check_their_size_before_allocating) {
+  constexpr index_t huge = 6148914691236517206;
+  check_message<shape_error>([] { tensor<float, oihw> t({3, huge, 1, 1}); },
+                             "tensor_view: shape (3, 6148914691236517206, 1, 1) holds more elements than a signed 64-bit integer "
+                             "counts (the product of its non-zero extents must fit)");
+  // The elements fit, their bytes do not: 2^62 floats.
+  check_message<shape_error>([] { tensor<float, oihw> t({index_t{1} << 61, 2, 1, 1}); },
+                             "tensor of layout (O, I, H, W) with extents (2305843009213693952, 2, 1, 1) needs more bytes than a signed "
+                             "64-bit integer counts");
+  check_message<shape_error>(
+      [] { tensor<double, oihw> t(tensor<double, oihw>::extents_type{index_t{1} << 61, 1, 1, 1}); },
+      "tensor of layout (O, I, H, W) with extents (2305843009213693952, 1, 1, 1) needs more bytes than a signed 64-bit integer counts");
+}
+
+// --- views whose layout is known at run time ---------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(dynamic_view_is_a_typed_view_at_run_time) {
+  std::vector<int> buf = iota_vector(4 * 3 * 2 * 2);
+  const value::layout& l = value::of<torch_grouped_transpose>();
+  const std::array<index_t, 4> shape{4, 3, 2, 2};
+  const std::array<axis_size, 1> known{{{"G", 2}}};
+  const dynamic_view<int> d(buf, l, shape, known);
+  const tensor_view<int, torch_grouped_transpose> t(buf, {4, 3, 2, 2}, axis_size{"G", 2});
+  BOOST_TEST(d.rank() == 4u);
+  BOOST_TEST(d.atom_count() == 5u);
+  BOOST_TEST(d.size() == buf.size());
+  BOOST_TEST(d.is_contiguous());
+  BOOST_TEST((d.shape() == std::vector<index_t>{4, 3, 2, 2}));
+  for (std::size_t k = 0; k < 5; ++k) {
+    BOOST_TEST(d.extent(k) == t.extent(k));
+    BOOST_TEST(d.stride(k) == t.stride(k));
+  }
+  for (index_t a = 0; a < 4; ++a)
+    for (index_t o = 0; o < 3; ++o)
+      for (index_t h = 0; h < 2; ++h)
+        for (index_t w = 0; w < 2; ++w) BOOST_TEST(d(a, o, h, w) == t(a, o, h, w));
+  // From a typed view, of any strides (a plan view).
+  const auto plan_view = layout_cast<layout<H, W, merged<G, O>, I>>(t);
+  const dynamic_view<const int> widened = plan_view;
+  using plan_layout = layout<H, W, merged<G, O>, I>;
+  BOOST_TEST(&widened.layout() == &value::of<plan_layout>());
+  BOOST_TEST(!widened.is_contiguous());
+  for (index_t h = 0; h < 2; ++h)
+    for (index_t go = 0; go < 6; ++go) BOOST_TEST(widened(h, 1, go, 1) == plan_view(h, 1, go, 1));
+  // Per atom, with strides.
+  const std::array<index_t, 5> ext{2, 2, 3, 2, 2};
+  const std::array<index_t, 5> strides{8, 4, 16, 2, 1};
+  const dynamic_view<int> per_atom(buf.data(), l, ext, strides);
+  BOOST_TEST(per_atom(0, 2, 0, 0) == 32);
+  BOOST_TEST(per_atom(3, 0, 0, 0) == 8 + 4);  // the flat index of (G, I): G = 1, I = 1
+  BOOST_TEST(!per_atom.is_contiguous());
+}
+
+BOOST_AUTO_TEST_CASE(dynamic_view_checks_as_typed_views_do) {
+  std::vector<float> buf(100);
+  const value::layout& l = value::of<oihw>();
+  check_message<shape_error>([&] { dynamic_view<const float> v(buf, l, {4, 3, 3, 3}); },
+                             "buffer of 100 elements, layout (O, I, H, W) with extents (4, 3, 3, 3) needs 108");
+  check_message<shape_error>([&] { dynamic_view<const float> v(buf.data(), l, {4, 3, 3}); },
+                             "dynamic_view: shape (4, 3, 3) has 3 dimensions, but layout (O, I, H, W) has 4");
+  check_message_contains<shape_error>(
+      [&] { dynamic_view<const float> v(buf.data(), value::of<torch_grouped_transpose>(), {4, 3, 3, 3}); }, "the size of G must be given");
+  check_message_contains<shape_error>([&] { dynamic_view<const float> v(buf.data(), l, {3, 6148914691236517206, 1, 1}); },
+                                      "holds more elements than a signed 64-bit integer counts");
+  const std::array<index_t, 6> blocked_ext{1, 1, 3, 3, 4, 8};
+  const std::array<index_t, 6> blocked_strides{1, 1, 1, 1, 1, 1};
+  check_message<shape_error>([&] { dynamic_view<const float> v(buf.data(), value::of<blocked>(), blocked_ext, blocked_strides); },
+                             "dynamic_view: axis 16o cannot have extent 8");
+  value::layout twice = value::of<oihw>();
+  twice.atoms[1] = twice.atoms[0];  // (O, O, H, W)
+  check_message<layout_error>([&] { dynamic_view<const float> v(buf.data(), twice, {1, 1, 1, 1}); },
+                              "dynamic_view: (O, O, H, W) is not a valid layout");
+  const dynamic_view<const float> v(buf.data(), l, {4, 5, 1, 5});
+  check_message<std::out_of_range>([&] { (void)v.at(0, 5, 0, 0); },
+                                   "axle: index 5 is out of range for dimension 1 (I) of extent 5 in layout (O, I, H, W)");
+  check_message<std::out_of_range>([&] { (void)v.at(0, 0, 0); }, "axle: 3 indices for layout (O, I, H, W) of 4 dimensions");
+  BOOST_TEST(&v.at(3, 4, 0, 4) == &buf[99]);
+}
+
+// --- foreign sizes are checked too -------------------------------------------------------------
+
+namespace user {
+/// A non-owning user type with unsigned extents and signed strides, as some libraries have.
+struct wide {
+  const float* p;
+  std::array<unsigned long long, 2> dims;
+  std::array<long long, 2> steps;
+};
+}  // namespace user
+
+template <>
+struct axle::tensor_traits<user::wide> {
+  static constexpr bool borrowed = true;
+  static const float* data(const user::wide& a) { return a.p; }
+  static std::array<unsigned long long, 2> shape(const user::wide& a) { return a.dims; }
+  static std::array<long long, 2> strides(const user::wide& a) { return a.steps; }
+};
+
+BOOST_AUTO_TEST_CASE(foreign_sizes_are_checked) {
+  const float x = 1;
+  check_message<shape_error>([&] { (void)axle::view<layout<O, I>>(user::wide{&x, {1ULL << 63, 1}, {1, 1}}); },
+                             "axle::view: extent 9223372036854775808 does not fit in a signed 64-bit integer");
+  check_message<shape_error>(
+      [&] { (void)axle::view<layout<O, I>>(user::wide{&x, {3, 2}, {1LL << 62, 1}}); },
+      "extents (3, 2) with strides (4611686018427387904, 1) reach offsets that do not fit in a signed 64-bit integer");
+  // A merged dimension's outer atom: G's stride, 2^62 * 2, does not fit.
+  check_message<shape_error>(
+      [&] { (void)axle::view<layout<merged<G, O>, I>>(user::wide{&x, {4, 1}, {1LL << 62, 1}}, axis_size{"G", 2}); },
+      "axle::view: dimension 0 of stride 4611686018427387904 of layout ((G, O), I) reaches offsets that do not fit in a signed "
+      "64-bit integer");
+  // Strides of an empty view do not matter.
+  const auto empty = axle::view<layout<merged<G, O>, I>>(user::wide{&x, {0, 1}, {1LL << 62, 1}}, axis_size{"G", 2});
+  BOOST_TEST(empty.empty());
 }

@@ -10,8 +10,8 @@ using oihw = layout<O, I, H, W>;
 using onednn_OIhw16i16o = layout<outer<O, 16>, outer<I, 16>, H, W, inner<I, 16>, inner<O, 16>>;
 
 #ifdef AXLE_COMPILE_FAIL
-tensor_view<const float, oihw> unblock(tensor_view<const float, onednn_OIhw16i16o> w) { return view_as<oihw>(w); }
+tensor_view<const float, oihw> unblock(tensor_view<const float, onednn_OIhw16i16o> w) { return layout_cast<oihw>(w); }
 #else
 tensor<float, oihw> unblock(tensor_view<const float, onednn_OIhw16i16o> w) { return convert<oihw>(w); }
-tensor_view<const float, onednn_OIhw16i16o> block(tensor_view<const float, oihw> w) { return view_as<onednn_OIhw16i16o>(w); }
+tensor_view<const float, onednn_OIhw16i16o> block(tensor_view<const float, oihw> w) { return layout_cast<onednn_OIhw16i16o>(w); }
 #endif

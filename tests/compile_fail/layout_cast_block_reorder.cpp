@@ -11,7 +11,7 @@ using torch_lstm = layout<merged<labels<gate, "i,f,g,o">, O>, I>;
 using onnx_lstm = layout<merged<labels<gate, "i,o,f,g">, O>, I>;
 
 #ifdef AXLE_COMPILE_FAIL
-tensor_view<const float, onnx_lstm> to_onnx(tensor_view<const float, torch_lstm> w) { return view_as<onnx_lstm>(w); }
+tensor_view<const float, onnx_lstm> to_onnx(tensor_view<const float, torch_lstm> w) { return layout_cast<onnx_lstm>(w); }
 #else
 tensor<float, onnx_lstm> to_onnx(tensor_view<const float, torch_lstm> w) { return convert<onnx_lstm>(w); }
 #endif
