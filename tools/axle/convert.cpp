@@ -17,7 +17,7 @@ namespace {
 
 struct convert_options {
   std::string from, to, in, out;
-  std::optional<index_t> groups;
+  size_options sizes;
   bool force = false;
 };
 
@@ -26,31 +26,43 @@ void run(const convert_options& o) {
     throw tool_error(fmt::format("{} already exists; pass --force to overwrite it", o.out));
   npy::array a = npy::read(o.in);
   const auto [f, t] = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
-  const chosen_layouts c = choose(*f, *t, o.groups);
-  const value::derivation p = derive_or_throw(c, f->name, t->name);
+  const op_conversion c = conversion(*f, *t, o.sizes);
   std::vector<index_t> shape(a.shape.begin(), a.shape.end());
   strided_map m;
   try {
-    m = map_plan(p, shape, c.sizes);
+    if (c.folds())
+      m.target_shape = c.target_shape(shape);  // the sums are done below
+    else
+      m = c.map(shape);
   } catch (const shape_error& e) {
-    // Name the file and the op the shape was read as.
-    std::string what = e.what();
-    if (what.substr(0, 8) == "source: ") what = what.substr(8);
-    throw tool_error(fmt::format("{}: as a {} weight: {}", o.in, f->name, what));
+    throw tool_error(fmt::format("{}: {}", o.in, e.what()));
   }
   npy::array r;
   r.dtype = a.dtype;
   r.shape.assign(m.target_shape.begin(), m.target_shape.end());
-  r.data.resize(a.data.size());
+  std::size_t elements = 1;
+  for (const std::size_t x : r.shape) elements *= x;  // no more than the source holds
+  r.data.resize(elements * npy::item_size(a.dtype));
+  if (c.folds()) {
+    // Sums are arithmetic: float32 and float64 only, never a silent rounding of 16-bit floats.
+    if (a.dtype == npy::dtype::float32)
+      c.fold(shape, reinterpret_cast<const float*>(a.data.data()), reinterpret_cast<float*>(r.data.data()));
+    else if (a.dtype == npy::dtype::float64)
+      c.fold(shape, reinterpret_cast<const double*>(a.data.data()), reinterpret_cast<double*>(r.data.data()));
+    else
+      throw tool_error(fmt::format("{}: folding biases sums them, which axle does in float32 or float64 only, not {}", o.in,
+                                   npy::name(a.dtype)));
+  } else {
   // Elements are copied as raw bits of their size: every dtype converts exactly.
   switch (npy::item_size(a.dtype)) {
     case 2: materialize(m, reinterpret_cast<const std::uint16_t*>(a.data.data()), reinterpret_cast<std::uint16_t*>(r.data.data())); break;
     case 4: materialize(m, reinterpret_cast<const std::uint32_t*>(a.data.data()), reinterpret_cast<std::uint32_t*>(r.data.data())); break;
     default: materialize(m, reinterpret_cast<const std::uint64_t*>(a.data.data()), reinterpret_cast<std::uint64_t*>(r.data.data())); break;
   }
+  }
   npy::write(o.out, r, o.force);
-  fmt::print("{} {} -> {} {}: {}\n", o.in, npy::shape_string(a.shape), o.out, npy::shape_string(r.shape),
-             to_string(value::normal_form(p)));
+  fmt::print("{} {} -> {} {}: {}\n", o.in, npy::shape_string(a.shape), o.out, npy::shape_string(r.shape), c.notation());
+  if (!c.remark().empty()) fmt::print("note: {}\n", c.remark());
 }
 
 }  // namespace
@@ -63,7 +75,7 @@ void add_convert(CLI::App& app) {
   cmd->add_option("to", o->to, "The op it goes to")->required();
   cmd->add_option("in", o->in, "The .npy file to read")->required();
   cmd->add_option("out", o->out, "The .npy file to write (complete, or not at all)")->required();
-  cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));
+  add_size_options(*cmd, o->sizes);
   cmd->add_flag("-f,--force", o->force, "Overwrite an existing output");
   cmd->callback([o] { run(*o); });
 }

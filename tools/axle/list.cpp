@@ -15,7 +15,7 @@ void add_list(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("list", "List the catalogue: every op, its weight layout and where the facts come from");
   cmd->footer("Example:\n  axle list --family conv_transpose");
   cmd->add_option("--family", *family, "Only ops of this family")
-      ->check(CLI::IsMember({"conv", "conv_transpose", "depthwise_conv", "dense", "lstm", "attention"}));
+      ->check(CLI::IsMember({"conv", "conv_transpose", "depthwise_conv", "dense", "lstm", "gru", "attention", "projection"}));
   cmd->callback([family] {
     std::size_t width = 0;
     for (const entry_info& e : catalogue::entries()) width = std::max(width, e.name.size());
