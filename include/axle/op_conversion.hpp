@@ -200,7 +200,7 @@ class op_conversion {
       target_ = rename(target_, "kv_heads", detail::run_time_atom<op_axes::heads>());
       std::erase_if(sizes_, [](const axis_size& x) { return x.axis == "kv_heads"; });
     }
-    if (c == conflict::section_select) select_section();
+    if (!to.meaning.section.empty() && from.meaning.section != to.meaning.section) select_section();
     read_pairs();
     if (c == conflict::bias_fold) fold_biases();
     split_grouped_heads();
@@ -542,12 +542,7 @@ class op_conversion {
     for (int a = 0; a < x.n; ++a) {
       const std::size_t u = static_cast<std::size_t>(a);
       if (a == select_.atom) {
-        index_t first = select_.index;
-        if (!select_.first.empty()) {
-          first = 0;
-          for (const axis_size& s : sizes_)
-            if (s.axis == select_.first) first = s.extent;
-        }
+        const index_t first = select_.index;  // the first slot, from the sizes
         offset += first * str[u];
         if (!select_.count.empty()) {
           sel_ext[static_cast<std::size_t>(n)] = detail::known_size(sizes_, select_.count);
