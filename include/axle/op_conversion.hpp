@@ -198,7 +198,16 @@ class op_conversion {
     if (c == conflict::head_groups) {  // kv_heads = heads: the key/value heads are the heads
       source_ = rename(source_, "kv_heads", detail::run_time_atom<op_axes::heads>());
       target_ = rename(target_, "kv_heads", detail::run_time_atom<op_axes::heads>());
-      std::erase_if(sizes_, [](const axis_size& x) { return x.axis == "kv_heads"; });
+      std::erase_if(sizes_, [](const axis_size& x) { return x.axis == "kv_heads" || x.axis == "q_per_kv"; });
+      // Falcon's slots per head are then one query, one key, one value head: the sections q, k, v.
+      const value::atom sections = detail::run_time_atom<labels<op_axes::qkv, "q,k,v">>();
+      for (value::layout* l : {&source_, &target_}) {
+        const int s = detail::atom_named(*l, "slot");
+        if (s >= 0 && detail::atom_named(l == &source_ ? target_ : source_, "qkv") >= 0) {
+          *l = detail::replace_atom(*l, s, std::span<const value::atom>(&sections, 1));
+          std::erase_if(sizes_, [](const axis_size& x) { return x.axis == "slot"; });
+        }
+      }
     }
     if (!to.meaning.section.empty() && from.meaning.section != to.meaning.section) select_section();
     read_pairs();

@@ -74,6 +74,29 @@ def grouped_torch_to_equinox(w, g):
     return per.transpose(0, 2, 1, 3, 4).reshape(g * o, i // g, kh, kw)
 
 
+class Same:
+    """Compares arrays by shape and values with ==, for check()."""
+    def __init__(self, a):
+        self.a = a
+
+    def __eq__(self, other):
+        return self.a is not None and self.a.shape == other.shape and np.array_equal(self.a, other)
+
+
+def plan_code_result(args, w):
+    """Runs the NumPy code `axle plan` prints on w."""
+    code, out, err = run("plan", *args)
+    if code != 0 or "numpy" not in out:
+        return Same(None)
+    text = out.split("numpy", 1)[1].split("pytorch", 1)[0]
+    lines = [line.strip() for line in text.strip().splitlines()]
+    scope = {"np": np, "w": w.copy()}
+    if len(lines) == 1 and "=" not in lines[0].split("(")[0]:
+        lines = ["w = " + lines[0]]
+    exec("\n".join(lines), scope)
+    return Same(scope["w"])
+
+
 def bias16(tmp):
     path = os.path.join(tmp, "bias16.npy")
     np.save(path, rng_array((2, 16), "float16"))
@@ -106,6 +129,22 @@ def main():
     check("plan Meta -> HF query", code == 0 and "swap(pair[re,im], freq)" in out and "heads = 32" in out, out)
     code, out, _ = run("plan", "torch.conv2d", "tf.depthwise_conv2d", "--groups", "8")
     check("plan grouped -> depthwise", code == 0 and "split((G, M) \u2192 G, M)" in out, out)
+    # The code `plan` prints runs, and does what the frameworks' own code does.
+    w = rng_array((12, 3), "float64")
+    check("plan code: a section of PyTorch's in_proj_weight as Keras' value kernel",
+          plan_code_result(("torch.multihead_attention", "keras.multi_head_attention:value", "--heads", "2"), w)
+          == w[8:].reshape(2, 2, 3).transpose(2, 0, 1))
+    b = rng_array((2, 6), "float64")
+    check("plan code: PyTorch's GRU biases folded for MLX, b_hn apart",
+          plan_code_result(("torch.gru:bias", "mlx.gru:bias", "--fold-bias"), b)
+          == (b[0].reshape(3, 2) + b[1].reshape(3, 2) * np.array([1, 1, 0])[:, None]).reshape(6))
+    f = rng_array((16, 3), "float64")
+    check("plan code: Falcon's value heads",
+          plan_code_result(("transformers.falcon_attention:query_key_value", "transformers.llama_attention:v_proj", "--heads", "4",
+                            "--kv-heads", "2"), f) == f.reshape(2, 4, 2, 3)[:, 3].reshape(4, 3))
+    d = rng_array((6, 1, 3, 2), "float64")
+    check("plan code: a grouped conv as TF's depthwise filter",
+          plan_code_result(("torch.conv2d", "tf.depthwise_conv2d", "--groups", "3"), d) == d.reshape(3, 2, 3, 2).transpose(2, 3, 0, 1))
     code, out, _ = run("list", "--family", "gru")
     check("list a new family", code == 0 and "torch.gru" in out and "torch.conv2d" not in out, out)
     code, out, _ = run("plan", "torch.conv2d", "keras.conv2d")
