@@ -7,6 +7,7 @@
 // Regenerate the committed file with `cmake --build --preset gcc --target update_catalogue_doc`.
 #include <axle/catalogue.hpp>
 #include <axle/notation.hpp>
+#include <axle/op_conversion.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -46,30 +47,6 @@ std::string cell(std::string_view s) {
 }
 
 std::string code(const axle::value::layout& l) { return "`" + cell(axle::to_string(l)) + "`"; }
-
-/// The meaning column: a transposed conv's semantics; a GRU's reset placement; a recurrent op's
-/// biases; a projection's section and rotary embedding.
-std::string meaning(const cat::entry_info& e) {
-  const axle::op_meaning& m = e.meaning;
-  std::string out;
-  auto add = [&](std::string_view s) { out += (out.empty() ? "" : ", ") + std::string(s); };
-  switch (e.family) {
-    case axle::family::lstm:
-    case axle::family::gru:
-      if (m.tensor == axle::tensor_kind::bias) add("bias");
-      if (!m.section.empty()) add("gate " + std::string(axle::section_label(m.section)));
-      if (m.reset != axle::reset_gate::none) add(std::string("reset ") + std::string(axle::to_string(m.reset)));
-      add(m.biases == axle::bias_form::two ? "two biases" : m.biases == axle::bias_form::one ? "one bias" : "one bias + b_hn");
-      return out;
-    case axle::family::projection:
-      if (m.tensor == axle::tensor_kind::bias) add("bias");
-      add(m.section.empty() ? std::string("q, k, v") : m.section == "out" ? std::string("out") : std::string(axle::section_label(m.section)));
-      if (m.rotary == axle::rotary::half_split) add("rotary half-split");
-      if (m.rotary == axle::rotary::interleaved) add("rotary interleaved");
-      return out;
-    default: return std::string(axle::to_string(e.semantics));
-  }
-}
 
 std::string render() {
   std::ostringstream md;
@@ -122,7 +99,7 @@ std::string render() {
     for (const auto& e : all) {
       if (e.framework() != f) continue;
       md << "| `" << cell(e.name) << "` | " << e.spatial << " | " << axle::to_string(e.family) << " | "
-         << meaning(e) << " | " << code(*e.weight) << " | "
+         << axle::describe_meaning(e) << " | " << code(*e.weight) << " | "
          << (e.supports_groups && e.family != axle::family::depthwise_conv ? code(*e.weight_ungrouped) : std::string("same"))
          << " | " << code(*e.activation) << " | " << (e.status == axle::status::verified ? "verified" : "**UNVERIFIED**")
          << " |\n";

@@ -101,6 +101,30 @@ inline std::string describe(bias_form b) {
   return "?";
 }
 
+/// An entry's meaning in a few words, for tables: a transposed conv's semantics; a recurrent
+/// tensor's gate, reset placement and biases; a projection's section and rotary embedding.
+inline std::string describe_meaning(const catalogue::entry_info& e) {
+  const op_meaning& m = e.meaning;
+  std::string out;
+  auto add = [&](std::string_view s) { out += (out.empty() ? "" : ", ") + std::string(s); };
+  switch (e.family) {
+    case family::lstm:
+    case family::gru:
+      if (m.tensor == tensor_kind::bias) add("bias");
+      if (!m.section.empty()) add("gate " + std::string(section_label(m.section)));
+      if (m.reset != reset_gate::none) add("reset " + std::string(to_string(m.reset)));
+      add(m.biases == bias_form::two ? "two biases" : m.biases == bias_form::one ? "one bias" : "one bias + b_hn");
+      return out;
+    case family::projection:
+      if (m.tensor == tensor_kind::bias) add("bias");
+      add(m.section.empty() ? std::string("q, k, v") : m.section == "out" ? std::string("out") : std::string(section_label(m.section)));
+      if (m.rotary == rotary::half_split) add("rotary half-split");
+      if (m.rotary == rotary::interleaved) add("rotary interleaved");
+      return out;
+    default: return std::string(to_string(e.semantics));
+  }
+}
+
 namespace detail {
 
 /// The reason, in one line, why `f` does not convert to `t` (conflict `c`).
