@@ -4,7 +4,7 @@
   torch.nn.LSTM / torch.nn.GRU (Debian python3-torch) on one side;
   ONNX's own LSTM and GRU (onnx/backend/test/case/node/{lstm,gru}.py: LSTM_Helper, GRU_Helper, the
   computations ONNX's node tests are generated with; Debian python3-onnx) on the other;
-  Keras' LSTM and GRU cells and MLX's GRU, which are not installable here, as NumPy transcriptions of
+  Keras' LSTM and GRU cells and MLX's GRU, which Debian does not package, as NumPy transcriptions of
   their `call`s (keras-team/keras keras/src/layers/rnn/lstm.py and gru.py; ml-explore/mlx
   python/mlx/nn/layers/recurrent.py), independent of axle.
 

@@ -99,7 +99,7 @@ struct gru : gru_op<l::rnn::in_gates<"z,r,n">, layout<axes::N, op_axes::seq, axe
   static constexpr std::string_view name = "keras.gru";
   static constexpr std::string_view source = gru_source;
   static constexpr std::string_view note =
-      "kernel, reset_after=True (the default, cuDNN-compatible; the GRU docstring calls the other variant the "
+      "kernel (also GRUCell's), reset_after=True (the default, cuDNN-compatible; the GRU docstring calls the other variant the "
       "default); recurrent_kernel (units, 3*units) has the same layout with I = units";
   static constexpr reset_gate reset = reset_gate::after;
   static constexpr bias_form biases = bias_form::two;
