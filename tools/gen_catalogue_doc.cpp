@@ -7,6 +7,7 @@
 // Regenerate the committed file with `cmake --build --preset gcc --target update_catalogue_doc`.
 #include <axle/catalogue.hpp>
 #include <axle/notation.hpp>
+#include <axle/op_conversion.hpp>
 
 #include <cstdio>
 #include <fstream>
@@ -28,7 +29,8 @@ std::string_view framework_title(std::string_view f) {
       {"flax", "Flax"},             {"equinox", "Equinox"},       {"haiku", "Haiku"},         {"onnx", "ONNX"},
       {"tflite", "TensorFlow Lite"}, {"coreml", "Core ML (MIL)"}, {"mlx", "MLX"},             {"onednn", "oneDNN"},
       {"openvino", "OpenVINO"},     {"tensorrt", "TensorRT"},     {"ggml", "ggml"},           {"caffe", "Caffe"},
-      {"tinygrad", "tinygrad"},     {"cudnn", "cuDNN"},           {"flash_attn", "FlashAttention"}};
+      {"tinygrad", "tinygrad"},     {"cudnn", "cuDNN"},           {"flash_attn", "FlashAttention"},
+      {"transformers", "Hugging Face Transformers"}, {"llama", "Meta LLaMA (reference code)"}, {"gguf", "GGUF (llama.cpp)"}};
   const auto it = titles.find(f);
   return it == titles.end() ? f : it->second;
 }
@@ -73,12 +75,21 @@ std::string render() {
   md << "* **weight**: the stored layout in canonical roles: `O` / `I` are the op's own output / input channels per "
         "group, `G` groups, `M` the depthwise multiplier, `D H W` spatial. `(G, O)` is one storage dimension, groups "
         "outer; `H~` is stored reversed relative to the direct-correlation kernel; `I=1` is a unit axis; `O/16` and "
-        "`16o` are the blocks of a blocked axis and the position in a block; `gate[i,f,g,o]` names gate blocks.\n";
+        "`16o` are the blocks of a blocked axis and the position in a block; `gate[i,f,g,o]` names gate blocks. Attention "
+        "projections use `heads`, `kv_heads` (grouped-query attention's key/value heads), `head_dim`, the fused sections "
+        "`qkv[q,k,v]` (or Falcon's `slot`: per KV head, q_per_kv query heads, a key head, a value head) and, for rows "
+        "that carry rotary pairs, `pair[re,im]` and `freq` in place of `head_dim`: `(pair[re,im], freq)` is half-split, "
+        "`(freq, pair[re,im])` interleaved.\n";
   md << "* **G = 1**: the layout with one group, which most conversions use (a depthwise weight keeps `G`, its "
         "channels).\n";
-  md << "* **semantics**: `forward` correlation; `adjoint`, a transposed convolution that is the gradient of the "
-        "convolution using the same stored tensor; `direct`, a transposed convolution that correlates the "
-        "stride-dilated input with the stored kernel as is.\n";
+  md << "* **meaning**: for convolutions, `forward` correlation; `adjoint`, a transposed convolution that is the "
+        "gradient of the convolution using the same stored tensor; `direct`, a transposed convolution that correlates "
+        "the stride-dilated input with the stored kernel as is. For recurrent ops, the gate a tensor holds (when one), "
+        "where a GRU applies its reset gate (`reset after` the hidden matmul, as PyTorch, or `before` it) and how the "
+        "op adds its biases (`two biases`, input and hidden, stored stacked as `bias[ih,hh]`; `one bias`; `one bias + "
+        "b_hn`, the GRU candidate's hidden bias kept apart). For attention projections, the section (`q`, `k`, `v`, "
+        "`out`, or `q, k, v` fused) and the rotary embedding its rows carry (`pair[re,im]` and `freq` split a head's "
+        "rows into rotary pairs). Two ops convert only when their meanings agree ([model](model.md#meaning)).\n";
   md << "* **status**: `verified` when read in the framework's own source or documentation (the sources below), "
         "`UNVERIFIED` otherwise.\n\n";
   md << "| framework | entries |\n|---|---|\n";
@@ -89,12 +100,12 @@ std::string render() {
   }
   for (std::string_view f : frameworks) {
     md << "\n## " << framework_title(f) << " <a id=\"" << f << "\"></a>\n\n";
-    md << "| name | rank | family | semantics | weight | G = 1 | activation | status |\n";
+    md << "| name | rank | family | meaning | weight | G = 1 | activation | status |\n";
     md << "|---|---|---|---|---|---|---|---|\n";
     for (const auto& e : all) {
       if (e.framework() != f) continue;
       md << "| `" << cell(e.name) << "` | " << e.spatial << " | " << axle::to_string(e.family) << " | "
-         << axle::to_string(e.semantics) << " | " << code(*e.weight) << " | "
+         << axle::describe_meaning(e) << " | " << code(*e.weight) << " | "
          << (e.supports_groups && e.family != axle::family::depthwise_conv ? code(*e.weight_ungrouped) : std::string("same"))
          << " | " << code(*e.activation) << " | " << (e.status == axle::status::verified ? "verified" : "**UNVERIFIED**")
          << " |\n";

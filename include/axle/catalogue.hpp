@@ -37,9 +37,11 @@
 #include "catalogue/flash_attn.hpp"
 #include "catalogue/flax.hpp"
 #include "catalogue/ggml.hpp"
+#include "catalogue/gguf.hpp"
 #include "catalogue/haiku.hpp"
 #include "catalogue/jax.hpp"
 #include "catalogue/keras.hpp"
+#include "catalogue/llama.hpp"
 #include "catalogue/mlx.hpp"
 #include "catalogue/onednn.hpp"
 #include "catalogue/onnx.hpp"
@@ -49,6 +51,7 @@
 #include "catalogue/tflite.hpp"
 #include "catalogue/tinygrad.hpp"
 #include "catalogue/torch.hpp"
+#include "catalogue/transformers.hpp"
 #include "ops.hpp"
 #include "text.hpp"
 
@@ -59,7 +62,7 @@ using all_ops =
     axle::detail::concat_t<torch::all_ops, tf::all_ops, keras::all_ops, jax::all_ops, flax::all_ops, equinox::all_ops,
                            haiku::all_ops, onnx::all_ops, tflite::all_ops, coreml::all_ops, mlx::all_ops, onednn::all_ops,
                            openvino::all_ops, tensorrt::all_ops, ggml::all_ops, caffe::all_ops, tinygrad::all_ops,
-                           cudnn::all_ops, flash_attn::all_ops>;
+                           cudnn::all_ops, flash_attn::all_ops, transformers::all_ops, llama::all_ops, gguf::all_ops>;
 
 /// One registry entry: a descriptor's facts as values. The layouts point at the descriptors of
 /// the layout types (`axle::detail::desc_of<L>::value`), so the run-time engine (derive, map_plan,
@@ -76,6 +79,7 @@ struct entry_info {
   std::string_view source;
   axle::status status;
   std::string_view note;
+  op_meaning meaning;  // family, rank and semantics again, and what the op means beyond its layout
 
   /// `torch` of `torch.conv2d`.
   [[nodiscard]] constexpr std::string_view framework() const noexcept { return name.substr(0, index_of('.')); }
@@ -112,7 +116,8 @@ template <op_type Op>
                     &axle::detail::desc_of<typename Op::activation>::value,
                     Op::source,
                     Op::status,
-                    Op::note};
+                    Op::note,
+                    meaning_of<Op>()};
 }
 
 namespace detail {

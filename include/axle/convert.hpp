@@ -893,17 +893,16 @@ inline std::pair<index_t, index_t> footprint(const strided_map& q) noexcept {
 
 }  // namespace detail
 
-/// Converts `src` into the streamed destination `dst` (see stream_to): the plan is derived at run
-/// time from src's layout to dst's, mapped onto src's extents and strides, and materialised in
-/// pieces, each handed to the sink before the next is made.
-template <detail::tensor_like Src, class Sink>
-void convert_into(const Src& src, stream_destination<Sink> dst, copy_options options = {}) {
-  using S = detail::view_of_t<const Src&>;
-  using V = typename S::value_type;
-  const auto s = detail::erase(dynamic_view<const V>(S(src)));
-  const detail::run_time_plan rp(*s.layout, dst.layout(), "convert_into");
-  const strided_map m = detail::map_view(rp.view(), s.extent.data(), s.stride.data());
-  const index_t max_elements = std::max<index_t>(1, static_cast<index_t>(dst.piece_bytes() / sizeof(V)));
+/// Writes what map `m` reads from the contiguous source `src` (its element 0: `m.offset` is added
+/// here) in pieces of at most `piece_bytes`, in the target's storage order: `sink(const
+/// stream_piece<T>&)` receives each piece before the next is made, with the source elements the
+/// later pieces still read. Peak memory is one piece. The path of every streamed conversion.
+template <class T, class Sink>
+void materialize_pieces(const strided_map& m, const T* src, Sink&& sink,
+                        std::size_t piece_bytes = stream_destination<std::decay_t<Sink>>::default_piece_bytes,
+                        copy_options options = {}) {
+  if (m.size() == 0) return;
+  const index_t max_elements = std::max<index_t>(1, static_cast<index_t>(piece_bytes / sizeof(T)));
   // What the pieces after each one still read: the suffix hull of their footprints.
   std::vector<std::pair<index_t, index_t>> later;
   detail::for_each_piece(m, max_elements,
@@ -913,18 +912,30 @@ void convert_into(const Src& src, stream_destination<Sink> dst, copy_options opt
     later[c - 1].second = std::max(later[c - 1].second, later[c].second);
   }
   const index_t buffer_elements = std::min<index_t>(max_elements, m.size());
-  const auto buffer = std::make_unique_for_overwrite<V[]>(static_cast<std::size_t>(buffer_elements));
+  const auto buffer = std::make_unique_for_overwrite<std::remove_const_t<T>[]>(static_cast<std::size_t>(buffer_elements));
   std::size_t c = 0;
   detail::for_each_piece(m, max_elements, [&](const strided_map& q, index_t n) {
-    detail::materialize_any(q, s.data, buffer.get(),
-                            detail::copy_threads(static_cast<std::size_t>(n) * sizeof(V), options));
-    stream_piece<V> piece{std::span<const V>(buffer.get(), static_cast<std::size_t>(n)), 0, 0};
+    detail::materialize_any(q, src, buffer.get(), detail::copy_threads(static_cast<std::size_t>(n) * sizeof(T), options));
+    stream_piece<std::remove_const_t<T>> piece{std::span<const std::remove_const_t<T>>(buffer.get(), static_cast<std::size_t>(n)), 0, 0};
     if (++c < later.size()) {
       piece.source_begin = later[c].first;
       piece.source_end = later[c].second + 1;
     }
-    dst.sink()(static_cast<const stream_piece<V>&>(piece));
+    sink(static_cast<const stream_piece<std::remove_const_t<T>>&>(piece));
   });
+}
+
+/// Converts `src` into the streamed destination `dst` (see stream_to): the plan is derived at run
+/// time from src's layout to dst's, mapped onto src's extents and strides, and materialised in
+/// pieces (materialize_pieces), each handed to the sink before the next is made.
+template <detail::tensor_like Src, class Sink>
+void convert_into(const Src& src, stream_destination<Sink> dst, copy_options options = {}) {
+  using S = detail::view_of_t<const Src&>;
+  using V = typename S::value_type;
+  const auto s = detail::erase(dynamic_view<const V>(S(src)));
+  const detail::run_time_plan rp(*s.layout, dst.layout(), "convert_into");
+  const strided_map m = detail::map_view(rp.view(), s.extent.data(), s.stride.data());
+  materialize_pieces(m, s.data, dst.sink(), dst.piece_bytes(), options);
 }
 
 }  // namespace axle

@@ -6,6 +6,8 @@
 //                  zero-copy view) exists between two of them: the message names both layouts.
 //   overlap_error  a conversion's destination shares memory with its source.
 //   file_error     a file cannot be read, written or understood: "<file>: <problem>".
+//   conversion_error  two ops' tensors do not convert: their meanings differ (a GRU's reset
+//                  placement, a rotary embedding, sections, biases), said in one line.
 //
 // Compile-time mistakes are diagnostics, not exceptions (<axle/diagnostics.hpp>).
 #pragma once
@@ -37,6 +39,12 @@ class overlap_error : public std::invalid_argument {
 class file_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// Two ops' tensors that do not convert: the message says which meaning differs and how.
+class conversion_error : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
 };
 
 }  // namespace axle

@@ -96,7 +96,7 @@ def check_command_line(tmp):
         code, out, err = run(cmd, "--help")
         lines = out.splitlines()
         check(f"axle {cmd} --help: a description and an example", code == 0 and len(lines) > 3 and lines[0].strip() != ""
-              and "Example:" in out and example in out.split("Example:")[1], out + err)
+              and "Example" in out and example in out.split("Example")[1], out + err)
     code, out, _ = run("--help")
     check("axle --help lists every command", code == 0 and all(c in out for c in ("list", "explain", "plan", "convert")), out)
     code, out, _ = run("--version")
@@ -176,6 +176,35 @@ def grouped_torch_to_equinox(w, g):
     return per.transpose(0, 2, 1, 3, 4).reshape(g * o, i // g, kh, kw)
 
 
+class Same:
+    """Compares arrays by shape and values with ==, for check()."""
+    def __init__(self, a):
+        self.a = a
+
+    def __eq__(self, other):
+        return self.a is not None and self.a.shape == other.shape and np.array_equal(self.a, other)
+
+
+def plan_code_result(args, w):
+    """Runs the NumPy code `axle plan` prints on w."""
+    code, out, err = run("plan", *args)
+    if code != 0 or "numpy" not in out:
+        return Same(None)
+    text = out.split("numpy", 1)[1].split("pytorch", 1)[0]
+    lines = [line.strip() for line in text.strip().splitlines()]
+    scope = {"np": np, "w": w.copy()}
+    if len(lines) == 1 and "=" not in lines[0].split("(")[0]:
+        lines = ["w = " + lines[0]]
+    exec("\n".join(lines), scope)
+    return Same(scope["w"])
+
+
+def bias16(tmp):
+    path = os.path.join(tmp, "bias16.npy")
+    np.save(path, rng_array((2, 16), "float16"))
+    return path
+
+
 def main():
     code, out, _ = run("--version")
     check("--version", code == 0 and out.startswith("axle "))
@@ -191,6 +220,35 @@ def main():
           and "torch.flip(w, dims=(2, 3))" in out and "jnp.flip(w, (2, 3))" in out, out)
     code, out, _ = run("plan", "torch.conv_transpose2d", "equinox.conv_transpose2d", "--groups", "2")
     check("plan with groups", code == 0 and "split((G, I) \u2192 G, I)" in out and "G = 2" in out, out)
+    code, out, _ = run("explain", "torch.lstm")
+    check("explain an LSTM says what it computes", code == 0 and "LSTM cell" in out and "cross-correlation" not in out
+          and "two biases" in out, out)
+    code, out, _ = run("explain", "onnx.gru")
+    check("explain a GRU's reset placement", code == 0 and "before the hidden matmul" in out, out)
+    code, out, _ = run("explain", "transformers.llama_attention:q_proj")
+    check("explain a rotary projection", code == 0 and "half-split" in out and "(heads, pair[re,im], freq)" in out, out)
+    code, out, _ = run("plan", "llama.attention:wq", "transformers.llama_attention:q_proj", "--heads", "32")
+    check("plan Meta -> HF query", code == 0 and "swap(pair[re,im], freq)" in out and "heads = 32" in out, out)
+    code, out, _ = run("plan", "torch.conv2d", "tf.depthwise_conv2d", "--groups", "8")
+    check("plan grouped -> depthwise", code == 0 and "split((G, M) \u2192 G, M)" in out, out)
+    # The code `plan` prints runs, and does what the frameworks' own code does.
+    w = rng_array((12, 3), "float64")
+    check("plan code: a section of PyTorch's in_proj_weight as Keras' value kernel",
+          plan_code_result(("torch.multihead_attention", "keras.multi_head_attention:value", "--heads", "2"), w)
+          == w[8:].reshape(2, 2, 3).transpose(2, 0, 1))
+    b = rng_array((2, 6), "float64")
+    check("plan code: PyTorch's GRU biases folded for MLX, b_hn apart",
+          plan_code_result(("torch.gru:bias", "mlx.gru:bias", "--fold-bias"), b)
+          == (b[0].reshape(3, 2) + b[1].reshape(3, 2) * np.array([1, 1, 0])[:, None]).reshape(6))
+    f = rng_array((16, 3), "float64")
+    check("plan code: Falcon's value heads",
+          plan_code_result(("transformers.falcon_attention:query_key_value", "transformers.llama_attention:v_proj", "--heads", "4",
+                            "--kv-heads", "2"), f) == f.reshape(2, 4, 2, 3)[:, 3].reshape(4, 3))
+    d = rng_array((6, 1, 3, 2), "float64")
+    check("plan code: a grouped conv as TF's depthwise filter",
+          plan_code_result(("torch.conv2d", "tf.depthwise_conv2d", "--groups", "3"), d) == d.reshape(3, 2, 3, 2).transpose(2, 3, 0, 1))
+    code, out, _ = run("list", "--family", "gru")
+    check("list a new family", code == 0 and "torch.gru" in out and "torch.conv2d" not in out, out)
     code, out, _ = run("plan", "torch.conv2d", "keras.conv2d")
     check("plan, no flip", code == 0 and "w.transpose(2, 3, 1, 0)" in out and "flip" not in out.split("numpy")[0], out)
 
@@ -291,6 +349,36 @@ def main():
                      "--force", out, before=b"precious")
         code, _, err = run("convert", "torch.conv2d", "keras.conv2d", src, out, "--force")
         check("--force overwrites", code == 0 and np.array_equal(np.load(out), w.transpose(2, 3, 1, 0)), err)
+        out2 = os.path.join(tmp, "out2.npy")  # never written: each case below must fail
+        # Depthwise is grouped: a conv with groups = C and I/G = 1 is a depthwise conv with M = O/G.
+        convert_case(tmp, "torch conv2d --groups C -> tf depthwise", "torch.conv2d", "tf.depthwise_conv2d", (6, 1, 3, 2),
+                     lambda w: w.reshape(3, 2, 3, 2).transpose(2, 3, 0, 1), extra=("--groups", "3"))
+        convert_case(tmp, "torch conv2d --groups C -> tflite depthwise", "torch.conv2d", "tflite.depthwise_conv_2d", (6, 1, 3, 2),
+                     lambda w: w.reshape(6, 3, 2).transpose(1, 2, 0)[None], extra=("--groups", "3"))
+        convert_case(tmp, "keras depthwise -> torch conv2d", "keras.depthwise_conv2d", "torch.conv2d", (3, 2, 4, 2),
+                     lambda w: w.reshape(3, 2, 1, 8).transpose(3, 2, 0, 1))
+        dw = os.path.join(tmp, "grouped.npy")
+        np.save(dw, rng_array((6, 2, 3, 3), "float32"))
+        expect_error("a grouped conv with I/G = 2 is not depthwise", ("convert", "torch.conv2d", "tf.depthwise_conv2d", dw, out2,
+                                                                       "--groups", "3"), "I/G = 1", out2)
+        # Recurrent and attention meanings.
+        gru = os.path.join(tmp, "gru.npy")
+        np.save(gru, rng_array((12, 5), "float32"))
+        expect_error("GRU reset placements that differ", ("convert", "torch.gru", "onnx.gru", gru, out2), "reset gate", out2)
+        convert_case(tmp, "torch gru -> onnx gru (linear_before_reset)", "torch.gru", "onnx.gru:linear_before_reset", (12, 5),
+                     lambda w: w.reshape(3, 4, 5)[[1, 0, 2]].reshape(1, 12, 5))
+        bias = os.path.join(tmp, "bias.npy")
+        np.save(bias, rng_array((2, 16), "float32"))
+        expect_error("two biases into one without --fold-bias", ("convert", "torch.lstm:bias", "keras.lstm:bias", bias, out2),
+                     "--fold-bias", out2)
+        convert_case(tmp, "torch lstm biases folded for keras", "torch.lstm:bias", "keras.lstm:bias", (2, 16),
+                     lambda b: b[0] + b[1], extra=("--fold-bias",))
+        expect_error("folding 16-bit floats is refused", ("convert", "torch.lstm:bias", "keras.lstm:bias", bias16(tmp), out2,
+                                                          "--fold-bias"), "float32 or float64", out2)
+        convert_case(tmp, "meta wq -> hf q_proj", "llama.attention:wq", "transformers.llama_attention:q_proj", (32, 6),
+                     lambda w: w.reshape(4, 4, 2, 6).transpose(0, 2, 1, 3).reshape(32, 6), extra=("--heads", "4"))
+        expect_error("a query projection without --heads", ("convert", "llama.attention:wq", "transformers.llama_attention:q_proj",
+                                                             os.path.join(tmp, "meta wq -> hf q_proj.in.npy"), out2), "--heads", out2)
         leftovers = [f for f in os.listdir(tmp) if not f.endswith(".npy")]
         check("no temporary files are left", not leftovers, str(leftovers))
         check_command_line(tmp)

@@ -37,6 +37,7 @@
 #include <axle/catalogue.hpp>
 #include <axle/mapping.hpp>
 #include <axle/notation.hpp>
+#include <axle/op_conversion.hpp>
 #include <axle/reference/conv.hpp>
 
 #include <algorithm>
@@ -894,4 +895,78 @@ BOOST_AUTO_TEST_CASE(equinox_faq_recipe_fails_with_groups) {
             << " with groups > 1 and Co/G > 1 (smallest relative error " << fmt_err(min_error) << ")\n";
   BOOST_TEST(ungrouped >= 3);
   BOOST_TEST(grouped >= 3);
+}
+
+// A depthwise conv IS a grouped conv with one input channel per group: PyTorch's conv weight with
+// groups = C converts to every depthwise entry, and every depthwise entry to it, through
+// axle::op_conversion (as `axle convert torch.conv2d tf.depthwise_conv2d w.npy out.npy --groups C`).
+// Each direction is checked forward: the target's storage is read through its raw description and
+// computed; the source of the reverse direction is built from the raw description, not by axle.
+BOOST_AUTO_TEST_CASE(grouped_convs_are_depthwise_convs) {
+  int forward = 0, backward = 0, refused = 0;
+  double worst = 0;
+  std::set<std::string> names;
+  for (const entry_info& e : axle::catalogue::entries()) {
+    if (e.family != axle::family::depthwise_conv) continue;
+    const conf::raw_convention* raw = conf::find_raw(e.name);
+    if (raw == nullptr || !conf::checkable(*raw)) continue;
+    const std::string r = std::to_string(e.spatial);
+    const entry_info& conv = entry("torch.conv" + r + "d", e.spatial);
+    for (const fixture& f : fixtures().all) {
+      if (f.spatial != e.spatial || f.transposed() || f.G == 1) continue;
+      axle::op_options o;
+      o.groups = f.G;
+      const std::vector<index_t> torch_shape = shape_of(parse("(g o) i k...", f.spatial), f.fixture_sizes());
+      if (!f.depthwise()) {
+        // I/G > 1: not a depthwise conv, and the error says so.
+        BOOST_TEST_CONTEXT(f.name() << " -> " << e.name) {
+          const axle::op_conversion c(conv, e, o);
+          BOOST_CHECK_EXCEPTION(static_cast<void>(c.map(torch_shape)), axle::shape_error,
+                                [](const axle::shape_error& x) { return std::string(x.what()).find("I/G = 1") != std::string::npos; });
+          ++refused;
+        }
+        continue;
+      }
+      const auto prepared = prepare(e, *raw, f);
+      if (!std::holds_alternative<setup>(prepared)) continue;
+      const setup& s = std::get<setup>(prepared);
+      if (s.padded || s.restricted) continue;  // ggml's multiplier-1 kernel: not this fixture
+      BOOST_TEST_CONTEXT(f.name() << ": " << conv.name << " --groups " << f.G << " <-> " << e.name) {
+        // Forward: the grouped conv's weight converted into the depthwise entry.
+        const axle::op_conversion c(conv, e, o);
+        const axle::strided_map m = c.map(torch_shape);
+        outcome out;
+        out.stored.resize(static_cast<std::size_t>(m.size()));
+        axle::copy_by_index(m, s.f->w.data(), out.stored.data());
+        BOOST_TEST_REQUIRE((m.target_shape == shape_of(s.raw, s.eff)));
+        evaluate(s, s.raw, s.compute, out);
+        BOOST_TEST((out.v == verdict::pass), "error " << out.error);
+        worst = std::max(worst, out.error);
+        ++forward;
+        // Backward: the depthwise entry's storage (from its raw description) converted into the grouped conv's.
+        const std::vector<float> theirs = relayout(s.f->w, s.torch, s.fix, s.raw, s.eff);
+        const axle::op_conversion back(e, conv, o);
+        const axle::strided_map b = back.map(shape_of(s.raw, s.eff));
+        const auto as_conv = prepare(conv, raw_row(conv.name), f);
+        BOOST_TEST_REQUIRE(std::holds_alternative<setup>(as_conv));
+        const setup& t = std::get<setup>(as_conv);
+        outcome in;
+        in.stored.resize(static_cast<std::size_t>(b.size()));
+        axle::copy_by_index(b, theirs.data(), in.stored.data());
+        BOOST_TEST_REQUIRE((b.target_shape == shape_of(t.raw, t.eff)));
+        evaluate(t, t.raw, t.compute, in);
+        BOOST_TEST((in.v == verdict::pass), "error " << in.error);
+        worst = std::max(worst, in.error);
+        ++backward;
+        names.insert(std::string(e.name));
+      }
+    }
+  }
+  std::cout << "grouped <-> depthwise: " << forward << " conversions from torch.convNd --groups C and " << backward
+            << " into it, over " << names.size() << " depthwise entries, worst relative error " << fmt_err(worst) << "; "
+            << refused << " grouped convs with I/G > 1 refused\n";
+  BOOST_TEST(names.count("tf.depthwise_conv2d") == 1u);
+  BOOST_TEST(names.count("keras.depthwise_conv2d") == 1u);
+  BOOST_TEST(names.count("tflite.depthwise_conv_2d") == 1u);
+  BOOST_TEST(refused > 0);
 }

@@ -243,10 +243,16 @@ BOOST_AUTO_TEST_CASE(runtime_plans_match_compile_time_plans) {
 }
 
 BOOST_AUTO_TEST_CASE(every_pair_of_a_family_and_rank_converts) {
-  int pairs = 0;
+  int pairs = 0, differ = 0;
   for (const auto& a : cat::entries())
     for (const auto& b : cat::entries()) {
       if (a.family != b.family || a.spatial != b.spatial) continue;
+      // Meanings that differ (a GRU's reset placement, sections, rotary, biases) convert by no plan:
+      // tests/runtime/op_conversion_test.cpp checks what the conversion says instead.
+      if (axle::meaning_conflict(a.meaning, *a.weight, b.meaning, *b.weight) != axle::conflict::none) {
+        ++differ;
+        continue;
+      }
       BOOST_TEST_CONTEXT(a.name << " (" << a.spatial << "-D) -> " << b.name) {
         std::vector<std::pair<const axle::value::layout*, const axle::value::layout*>> cases{{a.weight_ungrouped, b.weight_ungrouped}};
         if (a.supports_groups && b.supports_groups) cases.emplace_back(a.weight, b.weight);
@@ -268,6 +274,7 @@ BOOST_AUTO_TEST_CASE(every_pair_of_a_family_and_rank_converts) {
       }
     }
   BOOST_TEST(pairs > 1000);
+  BOOST_TEST(differ > 100);
 }
 
 BOOST_AUTO_TEST_CASE(families_keep_convertible_layouts_apart) {

@@ -196,6 +196,83 @@ static_assert(std::is_same_v<op_plan_t<torch::scaled_dot_product_attention, flas
 static_assert(is_identity_v<op_plan_t<jax::dot_product_attention, keras::dot_product_attention>> &&
               is_identity_v<op_plan_t<mlx::scaled_dot_product_attention, torch::scaled_dot_product_attention>>);
 
+// --- meanings: attention projections, rotary pairs, fused sections, recurrent gates and biases -----------
+using op_axes::freq;
+using op_axes::head_dim;
+using op_axes::kv_heads;
+using op_axes::qkv;
+using rotary_pair = labels<op_axes::pair, "re,im">;
+// Meta's interleaved rotary rows and Hugging Face's half-split ones: a swap inside each head, the
+// permutation convert_llama_weights_to_hf.py applies; llama.cpp's GGUF is Meta's order again.
+static_assert(std::is_same_v<op_plan_t<llama::wq, transformers::llama_q_proj>,
+                             plan<split<merged<heads, freq, rotary_pair>, heads, freq, rotary_pair>, swap<rotary_pair, freq>,
+                                  merge<merged<heads, rotary_pair, freq>, heads, rotary_pair, freq>>>);
+static_assert(std::is_same_v<apply_t<op_plan_t<llama::wk, transformers::llama_k_proj>, llama::wk::weight>,
+                             layout<merged<kv_heads, rotary_pair, freq>, I>>);
+static_assert(is_identity_v<op_plan_t<llama::wq, gguf::llama_attn_q>> && is_identity_v<op_plan_t<llama::wk, gguf::llama_attn_k>>);
+static_assert(std::is_same_v<op_plan_t<transformers::llama_k_proj, gguf::llama_attn_k>,
+                             inverse_t<op_plan_t<llama::wk, transformers::llama_k_proj>>>);
+static_assert(is_identity_v<op_plan_t<llama::wv, transformers::llama_v_proj>> && is_identity_v<op_plan_t<llama::wo, gguf::llama_attn_output>>);
+// Fused q|k|v: sectioned (PyTorch) and per head (BLOOM) differ by a plan; GPT-NeoX has BLOOM's
+// layout, but rotates its rows: no conversion into PyTorch's, which does not.
+static_assert(std::is_same_v<transformers::gpt_neox_query_key_value::weight, transformers::bloom_query_key_value::weight>);
+static_assert(std::is_same_v<op_plan_t<transformers::bloom_query_key_value, torch::multihead_attention>,
+                             plan<split<merged<heads, labels<qkv, "q,k,v">, head_dim>, heads, labels<qkv, "q,k,v">, head_dim>,
+                                  swap<labels<qkv, "q,k,v">, heads>,
+                                  merge<merged<labels<qkv, "q,k,v">, heads, head_dim>, labels<qkv, "q,k,v">, heads, head_dim>>>);
+static_assert(meaning_conflict_of<transformers::gpt_neox_query_key_value, torch::multihead_attention>() == conflict::rotary);
+// Falcon's groups per key/value head are GPT-NeoX's heads when kv_heads = heads: a size (run time).
+static_assert(meaning_conflict_of<transformers::gpt_neox_query_key_value, transformers::falcon_query_key_value>() == conflict::head_groups);
+// Sections: a fused tensor's section is a selection (run time); q is not k; one section does not
+// fill a fused tensor; a query section of Falcon's groups reads as heads.
+static_assert(meaning_conflict_of<torch::multihead_attention, keras::mha_query>() == conflict::section_select);
+static_assert(meaning_conflict_of<torch::multihead_attention_in_proj_bias, flax::mha_value_bias>() == conflict::section_select);
+static_assert(meaning_conflict_of<keras::mha_query, flax::mha_key>() == conflict::sections);
+static_assert(meaning_conflict_of<keras::mha_query, torch::multihead_attention>() == conflict::sections);
+static_assert(meaning_conflict_of<transformers::falcon_query_key_value, transformers::llama_q_proj>() == conflict::section_select);
+static_assert(meaning_conflict_of<transformers::falcon_query_key_value, llama::wk>() == conflict::section_select);
+// Keras' and Flax's kernels split heads; PyTorch's Linear-style weights merge them.
+static_assert(std::is_same_v<apply_t<op_plan_t<keras::mha_output, torch::multihead_attention_out_proj>, keras::mha_output::weight>,
+                             layout<O, merged<heads, head_dim>>>);
+static_assert(is_identity_v<op_plan_t<keras::mha_query, flax::mha_query>> && is_identity_v<op_plan_t<equinox::mha_query_proj, mlx::mha_query_proj>>);
+// Rotary rows do not convert into a projection without rotary embeddings; grouped-query key/value
+// heads agree with one key/value head per query head only when the sizes say so (run time).
+static_assert(meaning_conflict_of<transformers::llama_q_proj, keras::mha_query>() == conflict::rotary);
+static_assert(meaning_conflict_of<transformers::llama_v_proj, keras::mha_value>() == conflict::head_groups);
+static_assert(meaning_conflict_of<torch::multihead_attention_out_proj, transformers::llama_o_proj>() == conflict::none);
+
+// GRUs: the reset placement is part of the meaning; gate orders are plans.
+static_assert(meaning_conflict_of<torch::gru, onnx::gru>() == conflict::reset_placement);
+static_assert(meaning_conflict_of<torch::gru, coreml::gru>() == conflict::reset_placement);
+static_assert(meaning_conflict_of<torch::gru, keras::gru_reset_before>() == conflict::reset_placement);
+static_assert(std::is_same_v<apply_t<op_plan_t<torch::gru, onnx::gru_linear_before_reset>, torch::gru::weight>,
+                             layout<unit<op_axes::direction>, merged<labels<gate, "z,r,n">, O>, I>>);
+static_assert(std::is_same_v<op_plan_t<torch::gru, keras::gru>, op_plan_t<torch::gru, keras::gru>> &&
+              std::is_same_v<apply_t<op_plan_t<torch::gru, keras::gru>, torch::gru::weight>, layout<I, merged<labels<gate, "z,r,n">, O>>>);
+static_assert(std::is_same_v<apply_t<op_plan_t<torch::lstm, tf::lstm_cell>, torch::lstm::weight>, layout<I, merged<labels<gate, "i,g,f,o">, O>>>);
+// Biases: two into two is a plan; two into one a fold (run time, on request); a reset-after GRU's
+// b_hn never folds into one bias; a summed bias does not split.
+static_assert(std::is_same_v<apply_t<op_plan_t<torch::lstm_bias, onnx::lstm_bias>, torch::lstm_bias::weight>, onnx::lstm_bias::weight>);
+static_assert(meaning_conflict_of<torch::gru_bias, keras::gru_bias>() == conflict::none);
+static_assert(meaning_conflict_of<torch::lstm_bias, keras::lstm_bias>() == conflict::bias_fold);
+static_assert(meaning_conflict_of<torch::gru_bias, mlx::gru_bias>() == conflict::bias_fold);
+static_assert(meaning_conflict_of<onnx::gru_bias, coreml::gru_bias>() == conflict::bias_fold);  // reset before: b_n sums
+static_assert(meaning_conflict_of<keras::lstm_bias, torch::lstm_bias>() == conflict::bias_unfoldable);
+static_assert(meaning_conflict_of<torch::lstm, torch::lstm_bias>() == conflict::tensors);
+// Flax keeps one Dense per gate: a section of the stacked weight.
+static_assert(meaning_conflict_of<torch::lstm, flax::lstm_cell_g>() == conflict::section_select);
+static_assert(meaning_conflict_of<flax::lstm_cell_g, flax::lstm_cell_o>() == conflict::sections);
+
+// Depthwise is grouped: a conv with I/G = 1 converts to every depthwise entry and back.
+static_assert(std::is_same_v<as_depthwise_t<torch::conv2d::weight>, torch::conv2d_depthwise::weight>);
+static_assert(is_identity_v<op_plan_t<torch::conv2d, torch::conv2d_depthwise, grouped>>);
+static_assert(std::is_same_v<op_plan_t<torch::conv2d, tf::depthwise_conv2d, grouped>, op_plan_t<torch::conv2d_depthwise, tf::depthwise_conv2d>>);
+static_assert(std::is_same_v<op_plan_t<keras::depthwise_conv2d, torch::conv2d, grouped>,
+                             inverse_t<op_plan_t<torch::conv2d, keras::depthwise_conv2d, grouped>>>);
+static_assert(std::is_same_v<apply_t<op_plan_t<tflite::depthwise_conv_2d, torch::conv2d, in_per_group<1>>, tflite::depthwise_conv_2d::weight>,
+                             as_depthwise_t<torch::conv2d::weight>>);
+static_assert(meaning_conflict_of<torch::conv2d, keras::depthwise_conv2d>() == conflict::none);
+
 // --- descriptor facts ----------------------------------------------------------------------------------
 static_assert(torch::conv2d::name == "torch.conv2d" && torch::conv2d::family == family::conv && torch::conv2d::spatial == 2);
 static_assert(onnx::conv_transpose<3>::name == "onnx.convtranspose" && onnx::conv_transpose<3>::spatial == 3);

@@ -8,7 +8,7 @@
 // (and I = 1 stored as a unit axis or not at all).
 //
 // For every pair (A, B) of one family and rank, with one group and (when both have groups) grouped:
-// the plan exists; applying it to A's weight gives B's; its inverse is the plan from B to A and
+// when their meanings agree (meaning_conflict_of), the plan exists; applying it to A's weight gives B's; its inverse is the plan from B to A and
 // undoes it; it flips spatial axes exactly when A and B differ in semantics (and then every one);
 // same_semantics_v agrees with that; for conv / conv_transpose pairs of one rank,
 // is_adjoint_pair_v<C, T> agrees with an independent check (adjoint_t of the ungrouped conv
@@ -67,9 +67,35 @@ constexpr bool single_laws() {
   if constexpr (Op::family == family::conv) static_assert(has_axis_v<W, O> && has_axis_v<W, I> && Op::spatial >= 1);
   if constexpr (Op::family == family::depthwise_conv)
     static_assert(has_axis_v<W, G> && has_axis_v<W, M> && Op::supports_groups);  // I = 1, stored or not
-  if constexpr (Op::family == family::dense || Op::family == family::lstm || Op::family == family::attention)
+  constexpr bool recurrent = Op::family == family::lstm || Op::family == family::gru;
+  if constexpr (Op::family == family::dense || recurrent || Op::family == family::attention || Op::family == family::projection)
     static_assert(Op::spatial == 0);
-  if constexpr (Op::family == family::lstm) static_assert(has_axis_v<W, op_axes::gate>);
+  constexpr op_meaning m = meaning_of<Op>();
+  // A recurrent tensor holds its gates, unless it is one gate's section; a bias holds no inputs,
+  // and two biases are stacked on the bias axis.
+  if constexpr (recurrent) {
+    static_assert(has_axis_v<W, op_axes::gate> == m.section.empty());
+    static_assert(m.biases != bias_form::none, "a recurrent op says how it adds its biases");
+    static_assert((m.reset != reset_gate::none) == (Op::family == family::gru), "only a GRU has a reset placement");
+    if constexpr (m.tensor == tensor_kind::bias) {
+      static_assert(!has_axis_v<W, I>);
+      static_assert(has_axis_v<W, op_axes::bias> == (m.biases == bias_form::two));
+    }
+  } else {
+    static_assert(m.reset == reset_gate::none && m.biases == bias_form::none);
+  }
+  // A projection splits into heads; its rows carry rotary pairs (pair, freq) exactly when it is a
+  // q or k projection whose rotary embedding is not none (a fused one keeps head_dim whole).
+  if constexpr (Op::family == family::projection) {
+    static_assert(has_axis_v<W, op_axes::heads> || has_axis_v<W, op_axes::kv_heads>);
+    static_assert(has_axis_v<W, op_axes::pair> == (!m.section.empty() && m.rotary != rotary::none));
+    static_assert(has_axis_v<W, op_axes::pair> == has_axis_v<W, op_axes::freq>);
+    static_assert(has_axis_v<W, op_axes::pair> != has_axis_v<W, op_axes::head_dim>);
+    static_assert(m.section.empty() == (has_axis_v<W, op_axes::qkv> || has_axis_v<W, op_axes::slot>),
+                  "a projection is one section, or fuses them");
+  } else {
+    static_assert(m.rotary == rotary::none);
+  }
   return true;
 }
 
@@ -127,12 +153,24 @@ constexpr bool independent_adjoint_check() {
 }
 
 template <class A, class B>
-constexpr bool pair_laws() {
+constexpr bool agreeing_pair_laws() {
+  static_assert(meaning_conflict_of<B, A>() == conflict::none, "meanings agree both ways");
   static_assert(plan_laws<A, B, ungrouped>());
   if constexpr (A::supports_groups && B::supports_groups) static_assert(plan_laws<A, B, grouped>());
   static_assert(same_semantics_v<A, B> == (A::semantics == B::semantics));
   static_assert(same_semantics_v<A, B> == same_semantics_v<B, A>);
   return true;
+}
+
+template <class A, class B>
+constexpr bool pair_laws() {
+  // Ops whose meanings differ convert by no plan (op_plan_t reports why; the compile-fail cases
+  // show it): the laws are about the pairs that do.
+  if constexpr (meaning_conflict_of<A, B>() != conflict::none) {
+    return true;
+  } else {
+    return agreeing_pair_laws<A, B>();
+  }
 }
 
 template <class A, class... Bs>
@@ -152,6 +190,29 @@ constexpr bool adjoint_row(type_list<Ts...>) {
 template <class... Cs, class Ts>
 constexpr bool adjoint_pairs(type_list<Cs...>, Ts ts) {
   return (adjoint_row<Cs>(ts) && ...);
+}
+
+/// A conv and a depthwise conv of one rank: where the conv's weight reads as a depthwise one (O as
+/// the multiplier M, I/G = 1), the grouped plan exists both ways, applies, and inverts.
+template <class C, class D>
+constexpr bool depthwise_pair_laws() {
+  if constexpr (convertible_v<as_depthwise_t<typename C::weight>, typename D::weight>) {
+    using P = op_plan_t<C, D, grouped>;
+    using Q = op_plan_t<D, C, grouped>;
+    static_assert(std::is_same_v<P, op_plan_t<C, D, in_per_group<1>>>);
+    static_assert(std::is_same_v<apply_t<P, as_depthwise_t<typename C::weight>>, typename D::weight>);
+    static_assert(std::is_same_v<inverse_t<P>, Q>);
+    static_assert(!has_flip_v<P>, "both are forward correlations");
+  }
+  return true;
+}
+template <class C, class... Ds>
+constexpr bool depthwise_row(type_list<Ds...>) {
+  return (depthwise_pair_laws<C, Ds>() && ...);
+}
+template <class... Cs, class Ds>
+constexpr bool depthwise_pairs(type_list<Cs...>, Ds ds) {
+  return (depthwise_row<Cs>(ds) && ...);
 }
 
 template <family F, int S>

@@ -8,6 +8,7 @@
 
 #include <axle/catalogue.hpp>
 #include <axle/mapping.hpp>
+#include <axle/op_conversion.hpp>
 #include <axle/value.hpp>
 
 #include <CLI/CLI.hpp>
@@ -66,20 +67,19 @@ std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view fr
                                                              std::optional<int> rank,
                                                              std::optional<int> weight_ndim = std::nullopt);
 
-/// The layouts a conversion uses. With several groups both sides must have a G axis, whose size
-/// is bound. With one group, G becomes a unit axis wherever it appears, which the plan drops or
-/// inserts — whether the framework merges it into a channel dimension or stores it alone. A
-/// depthwise op's G is its channel count: bound when given, else read from the shape.
-struct chosen_layouts {
-  value::layout from;
-  value::layout to;
-  std::vector<axis_size> sizes;
-  bool grouped = false;
+/// The sizes and requests a conversion takes from the command line (--groups, --heads, --kv-heads,
+/// --fold-bias), as one struct for every command.
+struct size_options {
+  std::optional<index_t> groups, heads, kv_heads;
+  bool fold_bias = false;
+  [[nodiscard]] op_options options() const { return {groups, heads, kv_heads, fold_bias}; }
 };
-chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<index_t> groups);
 
-/// The derivation between the chosen layouts (which it refers to), or a one-line error.
-value::derivation derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to);
+/// Registers --groups, --heads, --kv-heads and --fold-bias on a command.
+void add_size_options(CLI::App& cmd, size_options& o);
+
+/// The conversion between two entries, or a one-line error that says why there is none.
+op_conversion conversion(const entry_info& from, const entry_info& to, const size_options& o);
 
 void add_list(CLI::App& app);
 void add_explain(CLI::App& app);

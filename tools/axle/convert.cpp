@@ -1,22 +1,20 @@
 // axle convert — one .npy weight from one op's layout to another's.
 //
-// The input is mapped, not read: its data are viewed in place (npy::map) in the source op's layout,
-// known at run time (a dynamic_view), and converted with axle::convert_into into a streamed
-// destination that writes each piece of the result to the output file as soon as it is made. So
-// peak memory is the input pages the conversion has touched and not yet released, plus one piece
+// The input is mapped, not read (npy::map), and the conversion's map (op_conversion::map: the plan,
+// and a fused tensor's section when one is selected) is materialised in pieces
+// (axle::materialize_pieces), each written to the output file as soon as it is made. So peak memory
+// is the input pages the conversion has touched and not yet released, plus one piece
 // (docs/performance.md measures it); input pages that no later piece reads are released as the
-// conversion goes.
+// conversion goes. A bias fold sums two biases: its output is as small as a bias and is made whole.
 #include "cli.hpp"
 
 #include <axle/convert.hpp>
-#include <axle/dynamic_view.hpp>
 #include <axle/file.hpp>
 #include <axle/notation.hpp>
 #include <axle/npy.hpp>
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
@@ -30,42 +28,57 @@ namespace {
 
 struct convert_options {
   std::string from, to, in, out;
-  std::optional<index_t> groups;
+  size_options sizes;
   bool force = false;
 };
 
-/// Converts the mapped input's elements, seen as raw bits of their size (every dtype converts
-/// exactly), into `out`.
+/// The mapped input's elements as T: in place when aligned for T; NumPy aligns the data of the
+/// files it writes, another writer's unaligned data are copied once into `copy`.
+template <class T>
+const T* elements(const npy::array_ref& a, std::vector<T>& copy) {
+  if (reinterpret_cast<std::uintptr_t>(a.data.data()) % alignof(T) == 0) return reinterpret_cast<const T*>(a.data.data());
+  copy.resize(a.data.size() / sizeof(T));
+  std::memcpy(copy.data(), a.data.data(), a.data.size());
+  return copy.data();
+}
+
+/// Streams map `m` over the mapped input's elements, seen as raw bits of their size (every dtype
+/// converts exactly), into `out`, releasing the input pages no later piece reads.
 template <class Bits>
-void stream(const npy::mapped_array& in, const chosen_layouts& c, std::span<const index_t> shape, output_file& out) {
+void stream(const npy::mapped_array& in, const strided_map& m, output_file& out) {
   const npy::array_ref& a = in.array;
-  // NumPy aligns the data of the files it writes; a file whose data are not aligned for their
-  // element size (another writer's) is copied once instead of viewed in place.
   std::vector<Bits> copy;
-  dynamic_view<const Bits> src;
-  if (reinterpret_cast<std::uintptr_t>(a.data.data()) % alignof(Bits) == 0) {
-    src = a.view<const Bits>(c.from, c.sizes);
-  } else {
-    copy.resize(a.size());
-    std::memcpy(copy.data(), a.data.data(), a.data.size());
-    src = dynamic_view<const Bits>(copy, c.from, shape, c.sizes);
-  }
+  const Bits* src = elements<Bits>(a, copy);
   std::size_t low = 0;                // input bytes [0, low) are released
   std::size_t high = in.file.size();  // and so are [high, size)
-  convert_into(src, stream_to(c.to, [&](const stream_piece<Bits>& piece) {
-                 out.write(std::as_bytes(piece.elements));
-                 if (!copy.empty() || piece.source_begin >= piece.source_end) return;
-                 const std::size_t begin = a.data_offset + static_cast<std::size_t>(piece.source_begin) * sizeof(Bits);
-                 const std::size_t end = a.data_offset + static_cast<std::size_t>(piece.source_end) * sizeof(Bits);
-                 if (begin > low) {
-                   in.file.release(low, begin - low);
-                   low = begin;
-                 }
-                 if (end < high) {
-                   in.file.release(end, high - end);
-                   high = end;
-                 }
-               }));
+  materialize_pieces(m, src, [&](const stream_piece<Bits>& piece) {
+    out.write(std::as_bytes(piece.elements));
+    if (!copy.empty() || piece.source_begin >= piece.source_end) return;
+    const std::size_t begin = a.data_offset + static_cast<std::size_t>(piece.source_begin) * sizeof(Bits);
+    const std::size_t end = a.data_offset + static_cast<std::size_t>(piece.source_end) * sizeof(Bits);
+    if (begin > low) {
+      in.file.release(low, begin - low);
+      low = begin;
+    }
+    if (end < high) {
+      in.file.release(end, high - end);
+      high = end;
+    }
+  });
+}
+
+/// The sum of two biases, made whole (float32 and float64 only: a sum is arithmetic, and axle
+/// never rounds 16-bit floats silently).
+template <class T>
+void fold(const npy::array_ref& a, const op_conversion& c, std::span<const index_t> shape, std::span<const index_t> target,
+          output_file& out) {
+  std::vector<T> copy;
+  const T* src = elements<T>(a, copy);
+  std::size_t n = 1;
+  for (const index_t x : target) n *= static_cast<std::size_t>(x);  // no more than the source holds
+  std::vector<T> sum(n);
+  c.fold(shape, src, sum.data());
+  out.write(std::as_bytes(std::span<const T>(sum)));
 }
 
 void run(const convert_options& o) {
@@ -74,39 +87,48 @@ void run(const convert_options& o) {
   const npy::mapped_array in = npy::map(o.in);
   const npy::array_ref& a = in.array;
   const auto [f, t] = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
-  const chosen_layouts c = choose(*f, *t, o.groups);
-  const value::derivation p = derive_or_throw(c, f->name, t->name);
+  const op_conversion c = conversion(*f, *t, o.sizes);
   // Each extent fits in index_t: npy::map refused shapes whose size does not (NumPy's rule).
   std::vector<index_t> shape;
   for (const std::size_t d : a.shape) shape.push_back(static_cast<index_t>(d));
+  if (c.folds() && a.dtype != npy::dtype::float32 && a.dtype != npy::dtype::float64)
+    throw tool_error(fmt::format("{}: folding biases sums them, which axle does in float32 or float64 only, not {}", o.in,
+                                 npy::name(a.dtype)));
   strided_map m;
   try {
-    m = map_plan(p, shape, c.sizes);
+    if (c.folds())
+      m.target_shape = c.target_shape(shape);  // the sums are done below
+    else
+      m = c.map(shape);
   } catch (const shape_error& e) {
-    // Name the file and the op the shape was read as.
-    std::string what = e.what();
-    if (what.substr(0, 8) == "source: ") what = what.substr(8);
-    throw tool_error(fmt::format("{}: as a {} weight: {}", o.in, f->name, what));
+    throw tool_error(fmt::format("{}: {}", o.in, e.what()));
   }
   npy::array header;
   header.dtype = a.dtype;
   for (const index_t d : m.target_shape) header.shape.push_back(static_cast<std::size_t>(d));
   output_file out(o.out, o.force);
   out.write(npy::encode_header(header));
-  switch (npy::item_size(a.dtype)) {
-    case 2:
-      stream<std::uint16_t>(in, c, shape, out);
-      break;
-    case 4:
-      stream<std::uint32_t>(in, c, shape, out);
-      break;
-    default:
-      stream<std::uint64_t>(in, c, shape, out);
-      break;
+  if (c.folds()) {
+    if (a.dtype == npy::dtype::float32)
+      fold<float>(a, c, shape, m.target_shape, out);
+    else
+      fold<double>(a, c, shape, m.target_shape, out);
+  } else {
+    switch (npy::item_size(a.dtype)) {
+      case 2:
+        stream<std::uint16_t>(in, m, out);
+        break;
+      case 4:
+        stream<std::uint32_t>(in, m, out);
+        break;
+      default:
+        stream<std::uint64_t>(in, m, out);
+        break;
+    }
   }
   out.commit();
-  fmt::print("{} {} -> {} {}: {}\n", o.in, npy::shape_string(a.shape), o.out, npy::shape_string(header.shape),
-             to_string(value::normal_form(p)));
+  fmt::print("{} {} -> {} {}: {}\n", o.in, npy::shape_string(a.shape), o.out, npy::shape_string(header.shape), c.notation());
+  if (!c.remark().empty()) fmt::print("note: {}\n", c.remark());
 }
 
 }  // namespace
@@ -119,7 +141,7 @@ void add_convert(CLI::App& app) {
   cmd->add_option("to", o->to, "The op it goes to")->required();
   cmd->add_option("in", o->in, "The .npy file to read")->required();
   cmd->add_option("out", o->out, "The .npy file to write (complete, or not at all)")->required();
-  cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));
+  add_size_options(*cmd, o->sizes);
   cmd->add_flag("-f,--force", o->force, "Overwrite an existing output");
   cmd->callback([o] { run(*o); });
 }

@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <axle/notation.hpp>
+#include <axle/op_conversion.hpp>
 
 #include <fmt/format.h>
 
@@ -9,30 +10,94 @@
 
 namespace axle::cli {
 
+namespace {
+
+/// The gate order of a recurrent weight, "i, f, g, o", or its one gate.
+std::string gates(const entry_info& e) {
+  for (int i = 0; i < e.weight->natoms; ++i) {
+    const value::atom& a = e.weight->atoms[i];
+    if (a.name() == "gate" && a.labelled()) {
+      std::string out;
+      for (int k = 0, n = value::label_count(a.label_text()); k < n; ++k) out += (k ? ", " : "") + std::string(value::label_at(a.label_text(), k));
+      return out;
+    }
+  }
+  return {};
+}
+
+/// Whether the stored matrix has its output axis before its input axis.
+bool out_first(const value::layout& l) {
+  for (int i = 0; i < l.natoms; ++i) {
+    const std::string_view n = l.atoms[i].name();
+    if (n == "I") return false;
+    if (n == "O" || n == "heads" || n == "kv_heads" || n == "qkv" || n == "slot" || n == "gate") return true;
+  }
+  return true;
+}
+
+std::string semantics_text(const entry_info& e) {
+  const op_meaning& m = e.meaning;
+  const std::string product = out_first(*e.weight) ? "y = W x, each stored row one output (out, in)"
+                                                   : "y = x W, each stored column one output (in, out)";
+  switch (e.family) {
+    case family::conv: return "a cross-correlation with the stored kernel";
+    case family::conv_transpose:
+      return e.semantics == semantics::adjoint
+                 ? "adjoint: the gradient of the convolution that uses the same stored tensor;\n"
+                   "                            as a direct correlation kernel it is reversed where the layout says ~"
+                 : "direct: the stride-dilated input is correlated with the stored kernel as is";
+    case family::depthwise_conv:
+      return "a cross-correlation per channel: output channel c*M + m correlates input channel c\n"
+             "                            (a grouped conv with G = C and I/G = 1; M = O/G)";
+    case family::dense: return "a matrix product " + product;
+    case family::lstm: {
+      std::string s = "an LSTM cell, c' = f*c + i*g and h' = o*tanh(c') (g: the cell candidate); ";
+      if (m.tensor == tensor_kind::bias) return s + "its biases, gates " + gates(e);
+      if (!m.section.empty()) return s + "the kernel of gate " + std::string(section_label(m.section)) + ", " + product;
+      return s + "gates " + gates(e) + ", " + product;
+    }
+    case family::gru: {
+      std::string s = "a GRU cell, h' = (1 - z)*n + z*h (n: the candidate); ";
+      if (m.tensor == tensor_kind::bias) return s + "its biases, gates " + gates(e);
+      if (!m.section.empty()) return s + "the kernel of gate " + std::string(section_label(m.section)) + ", " + product;
+      return s + "gates " + gates(e) + ", " + product;
+    }
+    case family::attention: return "scaled dot-product attention: the layout of q, k and v (no weight)";
+    case family::projection: {
+      const std::string what = m.section.empty() ? "the fused q, k and v projections" : describe_section(m.section);
+      const std::string heads = m.section == "out" ? "its input is the heads' outputs, (heads, head_dim)"
+                                                   : "its outputs split into heads, head outer";
+      return what + " of multi-head attention" + (m.tensor == tensor_kind::bias ? " (its bias)" : "") + ": " + heads;
+    }
+  }
+  return "?";
+}
+
+}  // namespace
+
 void add_explain(CLI::App& app) {
   auto name = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("explain", "Explain an op: its weight layout, orientation, semantics and source");
-  cmd->footer("Example:\n  axle explain torch.conv_transpose2d");
+  cmd->footer("Examples:\n  axle explain torch.conv_transpose2d\n  axle explain transformers.llama_attention:q_proj");
   cmd->add_option("op", *name, "<framework>.<op>, as `axle list` shows it")->required();
   cmd->callback([name] {
     for (const entry_info& e : lookup(*name)) {
+      const op_meaning& m = e.meaning;
       fmt::print("{} — {}{}, {}\n", e.name, rank_text(e), to_string(e.family), to_string(e.semantics));
-      fmt::print("  weight (canonical roles)  {}\n", to_string(*e.weight));
+      fmt::print("  {:<24}  {}\n", m.tensor == tensor_kind::bias ? "bias (canonical roles)" : "weight (canonical roles)",
+                 to_string(*e.weight));
       if (e.supports_groups && to_string(*e.weight_ungrouped) != to_string(*e.weight))
         fmt::print("  with one group            {}\n", to_string(*e.weight_ungrouped));
       fmt::print("  activation                {}\n", to_string(*e.activation));
-      switch (e.semantics) {
-        case semantics::forward:
-          fmt::print("  semantics                 a cross-correlation with the stored kernel\n");
-          break;
-        case semantics::adjoint:
-          fmt::print("  semantics                 adjoint: the gradient of the convolution that uses the same stored tensor;\n"
-                     "                            as a direct correlation kernel it is reversed where the layout says ~\n");
-          break;
-        case semantics::direct:
-          fmt::print("  semantics                 direct: the stride-dilated input is correlated with the stored kernel as is\n");
-          break;
+      fmt::print("  semantics                 {}\n", semantics_text(e));
+      if (m.reset != reset_gate::none) fmt::print("  reset gate                {}\n", describe(m.reset).substr(4));
+      if (m.biases != bias_form::none) fmt::print("  biases                    {}\n", describe(m.biases));
+      if (e.family == family::projection) {
+        fmt::print("  rotary                    {}\n", describe(m.rotary));
+        if (!m.sections.empty()) fmt::print("  sections                  {}\n", m.sections);
       }
+      if (e.family != family::projection && !m.section.empty())
+        fmt::print("  section                   {}\n", describe_section(m.section));
       fmt::print("  groups                    {}\n", e.supports_groups ? "supported" : "not supported");
       fmt::print("  source                    {}\n", e.source);
       fmt::print("  status                    {}\n", to_string(e.status));

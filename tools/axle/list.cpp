@@ -2,6 +2,7 @@
 #include "cli.hpp"
 
 #include <axle/notation.hpp>
+#include <axle/op_conversion.hpp>
 
 #include <fmt/format.h>
 
@@ -23,11 +24,11 @@ void add_list(CLI::App& app) {
   cmd->callback([family] {
     std::size_t width = 0;
     for (const entry_info& e : catalogue::entries()) width = std::max(width, e.name.size());
-    fmt::print("{:<{}}  {:<22}  {:<8}  {:<34}  {}\n", "op", width, "family", "kind", "weight, in canonical roles", "status");
+    fmt::print("{:<{}}  {:<22}  {:<30}  {:<34}  {}\n", "op", width, "family", "meaning", "weight, in canonical roles", "status");
     for (const entry_info& e : catalogue::entries()) {
       if (!family->empty() && to_string(e.family) != *family) continue;
-      fmt::print("{:<{}}  {:<22}  {:<8}  {:<34}  {}\n", e.name, width, rank_text(e) + std::string(to_string(e.family)),
-                 to_string(e.semantics), to_string(*e.weight), to_string(e.status));
+      fmt::print("{:<{}}  {:<22}  {:<30}  {:<34}  {}\n", e.name, width, rank_text(e) + std::string(to_string(e.family)),
+                 describe_meaning(e), to_string(*e.weight), to_string(e.status));
     }
   });
 }

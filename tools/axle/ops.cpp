@@ -78,60 +78,33 @@ std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view fr
       if (e.spatial == *rank) return &e;
     throw tool_error(fmt::format("{} has no {}-D form", name, *rank));
   };
-  const entry_info* f = pick(fs, from);
-  const entry_info* t = pick(ts, to);
-  if (f->family != t->family)
-    throw tool_error(fmt::format("cannot convert {} ({}) to {} ({}): their weights mean different things", from,
-                                 to_string(f->family), to, to_string(t->family)));
-  return {f, t};
+  return {pick(fs, from), pick(ts, to)};
 }
 
-namespace {
-
-bool has_axis(const value::layout& l, std::string_view name) {
-  for (int i = 0; i < l.natoms; ++i)
-    if (l.atoms[i].name() == name) return true;
-  return false;
+void add_size_options(CLI::App& cmd, size_options& o) {
+  cmd.add_option("--groups", o.groups, "Number of groups (default 1); a depthwise conv's channel count")
+      ->check(positive_integer(index_t{1} << 31));
+  cmd.add_option("--heads", o.heads, "Number of attention (query) heads")->check(positive_integer(index_t{1} << 31));
+  cmd.add_option("--kv-heads", o.kv_heads, "Number of key/value heads (grouped-query attention)")
+      ->check(positive_integer(index_t{1} << 31));
+  cmd.add_flag("--fold-bias", o.fold_bias, "Sum a recurrent op's two biases (input and hidden) into the one the target holds");
 }
 
-/// The block size of a blocked G, or 0.
-index_t group_block(const value::layout& l) {
-  for (int i = 0; i < l.natoms; ++i)
-    if (l.atoms[i].name() == "G" && l.atoms[i].extent != dynamic_extent && !l.atoms[i].unit) return l.atoms[i].extent;
-  return 0;
-}
-
-}  // namespace
-
-chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<index_t> groups) {
-  chosen_layouts c{*f.weight, *t.weight, {}, false};
-  const index_t g = groups.value_or(1);
-  if (f.family == family::depthwise_conv) {
-    if (groups) c.sizes.push_back({"G", g});
-    c.grouped = true;
-    return c;
+op_conversion conversion(const entry_info& from, const entry_info& to, const size_options& o) {
+  try {
+    return op_conversion(from, to, o.options());
+  } catch (const conversion_error& e) {
+    // Another variant of the target's op whose meaning agrees: onnx.gru:linear_before_reset for onnx.gru.
+    std::string agree;
+    const conflict c = meaning_conflict(from.meaning, *from.weight, to.meaning, *to.weight);
+    if (c == conflict::reset_placement || c == conflict::rotary || c == conflict::families)
+      for (const entry_info& e : catalogue::entries()) {
+        if (e.framework() != to.framework() || e.op() != to.op() || e.name == to.name || e.spatial != to.spatial) continue;
+        const conflict d = meaning_conflict(from.meaning, *from.weight, e.meaning, *e.weight);
+        if (d == conflict::none || d == conflict::section_select) agree += (agree.empty() ? "" : ", ") + std::string(e.name);
+      }
+    throw tool_error(agree.empty() ? std::string(e.what()) : fmt::format("{} ({} agrees)", e.what(), agree));
   }
-  if (g == 1) {
-    c.from = value::one_group(c.from);
-    c.to = value::one_group(c.to);
-    return c;
-  }
-  for (const entry_info* e : {&f, &t})
-    if (!has_axis(*e->weight, "G")) throw tool_error(fmt::format("{} does not support groups (--groups {})", e->name, g));
-  c.sizes.push_back({"G", g});
-  c.grouped = true;
-  return c;
-}
-
-value::derivation derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to) {
-  const value::derivation p = value::derive(c.from, c.to);
-  for (const auto& [layout, name] : {std::pair{&c.from, from}, std::pair{&c.to, to}})
-    if (p.error && group_block(*layout) > 0 && c.sizes.empty())
-      throw tool_error(fmt::format("{} blocks its groups by {}: give --groups (a multiple of {})", name, group_block(*layout),
-                                   group_block(*layout)));
-  if (p.error)
-    throw tool_error(fmt::format("no conversion from {} {} to {} {}", from, to_string(c.from), to, to_string(c.to)));
-  return p;
 }
 
 }  // namespace axle::cli

@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <memory>
+#include <utility>
 
 namespace axle::cli {
 
@@ -14,7 +16,7 @@ namespace {
 
 struct plan_options {
   std::string from, to;
-  std::optional<index_t> groups;
+  size_options sizes;
   std::optional<int> rank;
 };
 
@@ -38,24 +40,41 @@ bool has_group_axis(const value::layout& l) {
   return false;
 }
 
+/// The sizes the printed code reads from variables that no option gave.
+std::string missing_sizes(const op_conversion& c, const std::string& code) {
+  static constexpr std::pair<std::string_view, std::string_view> options[] = {
+      {"G", "--groups"}, {"heads", "--heads"}, {"kv_heads", "--kv-heads"}};
+  std::string out;
+  for (const auto& [name, option] : options) {
+    bool bound = false;
+    for (const axis_size& s : c.sizes()) bound = bound || s.axis == name;
+    const std::string word = std::string(name);
+    bool used = false;
+    for (std::size_t k = code.find(word); k != std::string::npos; k = code.find(word, k + 1)) {
+      const bool left = k == 0 || !(std::isalnum(static_cast<unsigned char>(code[k - 1])) || code[k - 1] == '_');
+      const std::size_t e = k + word.size();
+      const bool right = e == code.size() || !(std::isalnum(static_cast<unsigned char>(code[e])) || code[e] == '_');
+      used = used || (left && right);
+    }
+    if (used && !bound) out += fmt::format("{}{} ({})", out.empty() ? "" : ", ", name, option);
+  }
+  return out;
+}
+
 void run(const plan_options& o) {
   const auto [f, t] = resolve_pair(o.from, o.to, o.rank);
-  const chosen_layouts c = choose(*f, *t, o.groups);
-  const value::derivation p = derive_or_throw(c, f->name, t->name);
-  // Code that reshapes a merged (G, ...) dimension reads G from a variable: define it.
-  std::string prelude;
-  for (const axis_size& s : c.sizes) prelude += fmt::format("{} = {}\n", s.axis, s.extent);
-  auto code_in = [&](dialect d) {
-    const std::string text = code(p, d);
-    return indent_code(text.find('\n') == std::string::npos || prelude.empty() ? text : prelude + text);
-  };
-  fmt::print("from     {}  {}\n", f->name, to_string(c.from));
-  fmt::print("to       {}  {}\n", t->name, to_string(c.to));
-  fmt::print("plan     {}\n", to_string(value::normal_form(p)));
-  fmt::print("numpy    {}\n", code_in(dialect::numpy));
-  fmt::print("pytorch  {}\n", code_in(dialect::torch));
-  fmt::print("jax      {}\n", code_in(dialect::jax));
-  if (!c.grouped && has_group_axis(*f->weight) && has_group_axis(*t->weight)) {
+  const op_conversion c = conversion(*f, *t, o.sizes);
+  fmt::print("from     {}  {}\n", f->name, to_string(c.from_layout()));
+  fmt::print("to       {}  {}\n", t->name, to_string(c.to_layout()));
+  fmt::print("plan     {}\n", c.notation());
+  const std::string numpy = c.code(dialect::numpy);
+  fmt::print("numpy    {}\n", indent_code(numpy));
+  fmt::print("pytorch  {}\n", indent_code(c.code(dialect::torch)));
+  fmt::print("jax      {}\n", indent_code(c.code(dialect::jax)));
+  if (!c.remark().empty()) fmt::print("note     {}\n", c.remark());
+  if (const std::string missing = missing_sizes(c, numpy); !missing.empty())
+    fmt::print("sizes    the code reads {}: give the option, or define the variable\n", missing);
+  if (!c.grouped() && has_group_axis(*f->weight) && has_group_axis(*t->weight)) {
     const value::derivation q = value::derive(*f->weight, *t->weight);
     if (!q.error) fmt::print("with groups (--groups G): {}\n", to_string(value::normal_form(q)));
   }
@@ -66,10 +85,12 @@ void run(const plan_options& o) {
 void add_plan(CLI::App& app) {
   auto o = std::make_shared<plan_options>();
   CLI::App* cmd = app.add_subcommand("plan", "Derive the conversion between two ops' weights, as a plan and as NumPy, PyTorch and JAX code");
-  cmd->footer("Example:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d --groups 4");
+  cmd->footer(
+      "Examples:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d --groups 4\n"
+      "  axle plan llama.attention:wk transformers.llama_attention:k_proj --kv-heads 8");
   cmd->add_option("from", o->from, "The op the weight comes from")->required();
   cmd->add_option("to", o->to, "The op it goes to")->required();
-  cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));
+  add_size_options(*cmd, o->sizes);
   cmd->add_option("--rank", o->rank, "Spatial rank, for ops that take any rank")->check(integer_in(0, 3));
   cmd->callback([o] { run(*o); });
 }

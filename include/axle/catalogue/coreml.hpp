@@ -40,16 +40,48 @@ struct linear : dense_op<layout<axes::O, axes::I>, layout<axes::N, axes::C>> {
 
 // apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/recurrent.py (lstm: weight_ih <4*H, I> in the
 // order [input, forget, output, cell] gates; x <s, b, I>); frontend/torch/ops.py (_add_mil_lstm: ifgo -> ifog).
-struct lstm : lstm_op<layout<merged<labels<op_axes::gate, "i,f,o,g">, axes::O>, axes::I>,
-                      layout<op_axes::seq, axes::N, axes::C>> {
+inline constexpr std::string_view lstm_source =
+    "apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/recurrent.py (lstm: weight_ih <4*H, I>, gates "
+    "input, forget, output, cell; bias <4*H>, the input and hidden biases summed); "
+    "coremltools/converters/mil/frontend/torch/ops.py (_add_mil_lstm)";
+struct lstm : lstm_op<l::rnn::gates_in<"i,f,o,g">, layout<op_axes::seq, axes::N, axes::C>> {
   static constexpr std::string_view name = "coreml.lstm";
-  static constexpr std::string_view source =
-      "apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/recurrent.py (lstm: weight_ih <4*H, I>, gates "
-      "input, forget, output, cell); coremltools/converters/mil/frontend/torch/ops.py (_add_mil_lstm)";
+  static constexpr std::string_view source = lstm_source;
   static constexpr std::string_view note = "weight_ih; weight_hh <4*H, H> has the same layout; a single summed bias";
+  static constexpr bias_form biases = bias_form::one;
+};
+struct lstm_bias : lstm_op<l::rnn::bias_one<"i,f,o,g">, layout<op_axes::seq, axes::N, axes::C>> {
+  static constexpr std::string_view name = "coreml.lstm:bias";
+  static constexpr std::string_view source = lstm_source;
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr bias_form biases = bias_form::one;
+};
+
+// apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/recurrent.py (gru: weight_ih <3*H, I>, gates r, o, z,
+// o the candidate); the reset gate before the matmul per the ground truth in
+// coremltools/converters/mil/mil/ops/tests/iOS14/test_recurrent.py (TestGRU, get_numpy_prediction_gru_single_batch).
+inline constexpr std::string_view gru_source =
+    "apple/coremltools coremltools/converters/mil/mil/ops/defs/iOS15/recurrent.py (gru: weight_ih <3*H, I>, gates "
+    "r, o, z; one bias <3*H>); coremltools/converters/mil/mil/ops/tests/iOS14/test_recurrent.py (TestGRU: "
+    "o = tanh(W_o x + R_o (h * r) + b_o))";
+struct gru : gru_op<l::rnn::gates_in<"r,n,z">, layout<op_axes::seq, axes::N, axes::C>> {
+  static constexpr std::string_view name = "coreml.gru";
+  static constexpr std::string_view source = gru_source;
+  static constexpr std::string_view note =
+      "weight_ih (o, the candidate, is n); reset before the matmul, although the op docstring reads otherwise: "
+      "no PyTorch GRU converts to it (the coremltools torch frontend unrolls PyTorch GRUs instead)";
+  static constexpr reset_gate reset = reset_gate::before;
+  static constexpr bias_form biases = bias_form::one;
+};
+struct gru_bias : gru_op<l::rnn::bias_one<"r,n,z">, layout<op_axes::seq, axes::N, axes::C>> {
+  static constexpr std::string_view name = "coreml.gru:bias";
+  static constexpr std::string_view source = gru_source;
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr reset_gate reset = reset_gate::before;
+  static constexpr bias_form biases = bias_form::one;
 };
 
 using all_ops = axle::detail::type_list<conv<1>, conv<2>, conv<3>, conv_transpose<1>, conv_transpose<2>, conv_transpose<3>,
-                                        linear, lstm>;
+                                        linear, lstm, lstm_bias, gru, gru_bias>;
 
 }  // namespace axle::coreml

@@ -71,14 +71,94 @@ struct dense : dense_op<layout<axes::I, axes::O>, layout<axes::N, axes::C>> {
 
 // keras-team/keras keras/src/layers/rnn/lstm.py (LSTMCell: kernel (input_dim, 4*units), z split into
 // i, f, c, o; c is the cell candidate, g in canonical labels).
-struct lstm : lstm_op<layout<axes::I, merged<labels<op_axes::gate, "i,f,g,o">, axes::O>>,
-                      layout<axes::N, op_axes::seq, axes::C>> {
+inline constexpr std::string_view lstm_source =
+    "keras-team/keras keras/src/layers/rnn/lstm.py (LSTMCell.build: kernel (input_dim, 4*units), bias (4*units,); "
+    "call splits z into i, f, c, o)";
+struct lstm : lstm_op<l::rnn::in_gates<"i,f,g,o">, layout<axes::N, op_axes::seq, axes::C>> {
   static constexpr std::string_view name = "keras.lstm";
-  static constexpr std::string_view source =
-      "keras-team/keras keras/src/layers/rnn/lstm.py (LSTMCell.build: kernel (input_dim, 4*units); call splits z "
-      "into i, f, c, o)";
+  static constexpr std::string_view source = lstm_source;
   static constexpr std::string_view note =
-      "kernel; recurrent_kernel (units, 4*units) has the same layout with I = units; a single bias";
+      "kernel (also LSTMCell's); recurrent_kernel (units, 4*units) has the same layout with I = units; a single bias";
+  static constexpr bias_form biases = bias_form::one;
+};
+struct lstm_bias : lstm_op<l::rnn::bias_one<"i,f,g,o">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.lstm:bias";
+  static constexpr std::string_view source = lstm_source;
+  static constexpr std::string_view note = "unit_forget_bias only initialises the f block to 1: nothing is added at run time";
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr bias_form biases = bias_form::one;
+};
+
+// keras-team/keras keras/src/layers/rnn/gru.py (GRUCell.build: kernel (input_dim, 3*units) split into z, r, h;
+// reset_after=True by default: bias (2, 3*units), row 0 input, row 1 recurrent; call: hh = tanh(x_h + r *
+// recurrent_h) with the recurrent bias inside; reset_after=False: bias (3*units,), hh = tanh(x_h + (r * h) R_h)).
+inline constexpr std::string_view gru_source =
+    "keras-team/keras keras/src/layers/rnn/gru.py (GRUCell.__init__: reset_after=True; GRUCell.build: kernel "
+    "(input_dim, 3*units) as z, r, h, bias (2, 3*units) when reset_after else (3*units,); GRUCell.call)";
+struct gru : gru_op<l::rnn::in_gates<"z,r,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.gru";
+  static constexpr std::string_view source = gru_source;
+  static constexpr std::string_view note =
+      "kernel (also GRUCell's), reset_after=True (the default, cuDNN-compatible; the GRU docstring calls the other variant the "
+      "default); recurrent_kernel (units, 3*units) has the same layout with I = units";
+  static constexpr reset_gate reset = reset_gate::after;
+  static constexpr bias_form biases = bias_form::two;
+};
+struct gru_bias : gru_op<l::rnn::bias_two<"z,r,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.gru:bias";
+  static constexpr std::string_view source = gru_source;
+  static constexpr std::string_view note = "reset_after=True: bias (2, 3*units), the input bias and the recurrent bias";
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr reset_gate reset = reset_gate::after;
+  static constexpr bias_form biases = bias_form::two;
+};
+struct gru_reset_before : gru_op<l::rnn::in_gates<"z,r,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.gru:reset_before";
+  static constexpr std::string_view source = gru_source;
+  static constexpr std::string_view note = "kernel with reset_after=False: the reset gate multiplies h before the recurrent matmul";
+  static constexpr reset_gate reset = reset_gate::before;
+  static constexpr bias_form biases = bias_form::one;
+};
+struct gru_reset_before_bias : gru_op<l::rnn::bias_one<"z,r,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.gru:reset_before_bias";
+  static constexpr std::string_view source = gru_source;
+  static constexpr std::string_view note = "reset_after=False: one bias (3*units,)";
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr reset_gate reset = reset_gate::before;
+  static constexpr bias_form biases = bias_form::one;
+};
+
+// keras-team/keras keras/src/layers/attention/multi_head_attention.py (build: query/key/value EinsumDense with
+// _build_proj_equation(free=2, bound=1, output=2), "abc,cde->abde": kernel (E, num_heads, key_dim), bias_axes
+// "de": bias (num_heads, key_dim); _make_output_dense: "abcd,cde->abe", kernel (num_heads, value_dim, E_out)).
+inline constexpr std::string_view mha_source =
+    "keras-team/keras keras/src/layers/attention/multi_head_attention.py (MultiHeadAttention.build, "
+    "_build_proj_equation: query/key/value kernels (E, num_heads, key_dim) and biases (num_heads, key_dim); "
+    "_make_output_dense: kernel (num_heads, value_dim, E))";
+template <fixed_string Name, fixed_string Section>
+struct mha_projection : projection_op<l::proj::in_heads, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = Name.view();
+  static constexpr std::string_view source = mha_source;
+  static constexpr std::string_view section = Section.view();
+};
+template <fixed_string Name, fixed_string Section>
+struct mha_projection_bias : projection_op<l::proj::bias_heads, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = Name.view();
+  static constexpr std::string_view source = mha_source;
+  static constexpr std::string_view section = Section.view();
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+};
+struct mha_query : mha_projection<"keras.multi_head_attention:query", "qkv:q"> {};
+struct mha_key : mha_projection<"keras.multi_head_attention:key", "qkv:k"> {};
+struct mha_value : mha_projection<"keras.multi_head_attention:value", "qkv:v"> {};
+struct mha_query_bias : mha_projection_bias<"keras.multi_head_attention:query_bias", "qkv:q"> {};
+struct mha_key_bias : mha_projection_bias<"keras.multi_head_attention:key_bias", "qkv:k"> {};
+struct mha_value_bias : mha_projection_bias<"keras.multi_head_attention:value_bias", "qkv:v"> {};
+struct mha_output : projection_op<l::proj::heads_out, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "keras.multi_head_attention:output";
+  static constexpr std::string_view source = mha_source;
+  static constexpr std::string_view note = "the output kernel; its bias is (E,) as in every framework";
+  static constexpr std::string_view section = "out";
 };
 
 // keras.ops.dot_product_attention: query (B, T, N, H), the same as JAX.
@@ -90,6 +170,8 @@ struct dot_product_attention : attention_op<layout<axes::N, op_axes::seq, op_axe
 };
 
 using all_ops = axle::detail::type_list<conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose,
-                                        depthwise_conv1d, depthwise_conv2d, dense, lstm, dot_product_attention>;
+                                        depthwise_conv1d, depthwise_conv2d, dense, lstm, lstm_bias, gru, gru_bias,
+                                        gru_reset_before, gru_reset_before_bias, dot_product_attention, mha_query, mha_key,
+                                        mha_value, mha_query_bias, mha_key_bias, mha_value_bias, mha_output>;
 
 }  // namespace axle::keras

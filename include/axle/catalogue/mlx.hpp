@@ -66,7 +66,65 @@ struct scaled_dot_product_attention
   static constexpr std::string_view note = "mx.fast.scaled_dot_product_attention; q, k and v share the layout";
 };
 
+// ml-explore/mlx python/mlx/nn/layers/recurrent.py (LSTM: Wx (4*hidden, input), Wh (4*hidden, hidden), one bias,
+// split i, f, g, o; GRU: Wx (3*hidden, input) split r, z, n, b (3*hidden) added to the x projection, bhn (hidden)
+// inside r * (h Wh_n + bhn)).
+inline constexpr std::string_view rnn_source =
+    "ml-explore/mlx python/mlx/nn/layers/recurrent.py (LSTM: Wx (4*hidden, input), Wh, bias, gates i, f, g, o; "
+    "GRU: Wx (3*hidden, input), Wh, b, bhn, gates r, z, n)";
+struct lstm : lstm_op<l::rnn::gates_in<"i,f,g,o">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "mlx.lstm";
+  static constexpr std::string_view source = rnn_source;
+  static constexpr std::string_view note = "Wx; Wh has the same layout with I = hidden_size";
+  static constexpr bias_form biases = bias_form::one;
+};
+struct lstm_bias : lstm_op<l::rnn::bias_one<"i,f,g,o">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "mlx.lstm:bias";
+  static constexpr std::string_view source = rnn_source;
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr bias_form biases = bias_form::one;
+};
+struct gru : gru_op<l::rnn::gates_in<"r,z,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "mlx.gru";
+  static constexpr std::string_view source = rnn_source;
+  static constexpr std::string_view note = "Wx; Wh has the same layout with I = hidden_size";
+  static constexpr reset_gate reset = reset_gate::after;
+  static constexpr bias_form biases = bias_form::one_and_hidden_n;
+};
+struct gru_bias : gru_op<l::rnn::bias_one<"r,z,n">, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "mlx.gru:bias";
+  static constexpr std::string_view source = rnn_source;
+  static constexpr std::string_view note = "b: from PyTorch [b_ir + b_hr, b_iz + b_hz, b_in]; bhn is PyTorch's b_hn";
+  static constexpr tensor_kind tensor = tensor_kind::bias;
+  static constexpr reset_gate reset = reset_gate::after;
+  static constexpr bias_form biases = bias_form::one_and_hidden_n;
+};
+
+// ml-explore/mlx python/mlx/nn/layers/transformer.py (MultiHeadAttention: query_proj = Linear(query_input_dims, dims),
+// ..., out_proj = Linear(value_dims, value_output_dims), bias=False by default; unflatten(-1, (num_heads, -1)));
+// python/mlx/nn/layers/linear.py (Linear: weight (output_dims, input_dims)).
+inline constexpr std::string_view mha_source =
+    "ml-explore/mlx python/mlx/nn/layers/transformer.py (MultiHeadAttention: query/key/value_proj Linear, "
+    "out_proj Linear, heads unflattened outer); python/mlx/nn/layers/linear.py (Linear: weight (output_dims, "
+    "input_dims))";
+template <fixed_string Name, fixed_string Section>
+struct mha_projection : projection_op<l::proj::heads_in, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = Name.view();
+  static constexpr std::string_view source = mha_source;
+  static constexpr std::string_view note = "biases off by default (bias=False)";
+  static constexpr std::string_view section = Section.view();
+};
+struct mha_query_proj : mha_projection<"mlx.multi_head_attention:query_proj", "qkv:q"> {};
+struct mha_key_proj : mha_projection<"mlx.multi_head_attention:key_proj", "qkv:k"> {};
+struct mha_value_proj : mha_projection<"mlx.multi_head_attention:value_proj", "qkv:v"> {};
+struct mha_out_proj : projection_op<l::proj::out_heads, layout<axes::N, op_axes::seq, axes::C>> {
+  static constexpr std::string_view name = "mlx.multi_head_attention:out_proj";
+  static constexpr std::string_view source = mha_source;
+  static constexpr std::string_view section = "out";
+};
+
 using all_ops = axle::detail::type_list<conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, linear,
-                                        scaled_dot_product_attention>;
+                                        scaled_dot_product_attention, lstm, lstm_bias, gru, gru_bias, mha_query_proj,
+                                        mha_key_proj, mha_value_proj, mha_out_proj>;
 
 }  // namespace axle::mlx

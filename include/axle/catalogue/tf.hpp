@@ -75,7 +75,24 @@ struct depthwise_conv2d : depthwise_conv_op<with_spatial_t<2, l::s_G_M>, channel
       "[h, w, in_channels, channel_multiplier], output channel k*M + q)";
 };
 
+// tensorflow/tensorflow tensorflow/python/keras/layers/legacy_rnn/rnn_cell_impl.py (LSTMCell.build: kernel
+// [input_depth + h_depth, 4*num_units]; call: i, j, f, o = split(matmul(concat([inputs, m_prev], 1), kernel), 4, 1),
+// c = sigmoid(f + forget_bias) * c_prev + sigmoid(i) * tanh(j)).
+struct lstm_cell : lstm_op<l::rnn::in_gates<"i,g,f,o">, layout<axes::N, axes::C>> {
+  static constexpr std::string_view name = "tf.lstm_cell";
+  static constexpr std::string_view source =
+      "tensorflow/tensorflow tensorflow/python/keras/layers/legacy_rnn/rnn_cell_impl.py (LSTMCell.build: kernel "
+      "[input_depth + h_depth, 4*num_units]; LSTMCell.call: i, j, f, o = split(concat([inputs, m_prev]) @ kernel), "
+      "sigmoid(f + forget_bias))";
+  static constexpr std::string_view note =
+      "TF1 tf.compat.v1.nn.rnn_cell.LSTMCell (and BasicLSTMCell): one kernel whose rows are the input's, then "
+      "h's (I = input_size + num_units, PyTorch's [W_ih^T; W_hh^T]); j is the candidate g; one bias, and "
+      "forget_bias (1.0) added to f at run time: subtract it from a converted bias's f block";
+  static constexpr bias_form biases = bias_form::one;
+};
+
 using all_ops = axle::detail::type_list<conv1d, conv2d, conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose,
-                                        conv_transpose<1>, conv_transpose<2>, conv_transpose<3>, depthwise_conv2d>;
+                                        conv_transpose<1>, conv_transpose<2>, conv_transpose<3>, depthwise_conv2d,
+                                        lstm_cell>;
 
 }  // namespace axle::tf
