@@ -4,11 +4,14 @@
 //                  memory arithmetic: the message names the axis or the shape, and the sizes.
 //   overlap_error  a conversion's destination shares memory with its source.
 //   file_error     a file cannot be read, written or understood: "<file>: <problem>".
+//   layout_syntax_error  a layout written as text (axle's notation, einops, TVM, oneDNN, JAX) is
+//                  malformed: `expected ',' or ')' at column 9 of "((G, I) O, H~, W~)"`.
 //
 // Compile-time mistakes are diagnostics, not exceptions (<axle/diagnostics.hpp>).
 #pragma once
 
 #include <stdexcept>
+#include <string>
 
 namespace axle {
 
@@ -28,6 +31,17 @@ class overlap_error : public std::invalid_argument {
 class file_error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// A layout written as text that cannot be read: the message names the problem, the 1-based
+/// column and the text; column() is the column (0 when the problem concerns the whole text).
+class layout_syntax_error : public std::invalid_argument {
+ public:
+  layout_syntax_error(const std::string& what, int column) : std::invalid_argument(what), column_(column) {}
+  [[nodiscard]] int column() const noexcept { return column_; }
+
+ private:
+  int column_;
 };
 
 }  // namespace axle

@@ -38,6 +38,7 @@
 #include <type_traits>
 
 #include "axle.hpp"
+#include "op_axes.hpp"
 
 namespace axle {
 
@@ -81,19 +82,8 @@ enum class status : unsigned char { verified, unverified };
   return "?";
 }
 
-/// Axes of the non-convolution operators.
-namespace op_axes {
-/// the gate blocks of a recurrent weight: `labels<gate, "i,f,g,o">` (g is the cell candidate)
-struct gate : axis<"gate", axis_kind::block> {};
-/// the direction axis of an ONNX recurrent weight (extent 1 when unidirectional)
-struct direction : axis<"direction"> {};
-/// a sequence (time) axis
-struct seq : axis<"seq"> {};
-/// attention heads
-struct heads : axis<"heads"> {};
-/// the per-head feature axis of attention tensors
-struct head_dim : axis<"head_dim"> {};
-}  // namespace op_axes
+// The axes of the non-convolution operators (op_axes::gate, direction, seq, heads, head_dim) are in
+// <axle/op_axes.hpp>.
 
 /// Plan modes: one group (G dropped, the default) or the grouped weights.
 struct ungrouped {};

@@ -304,3 +304,11 @@ using merged_m = axle::layout<axle::merged<axle::axes::G, axle::axes::M>, axle::
 static_assert(unit_laws<merged_m, merged_unit_m>() && !is_identity_v<plan_t<merged_m, merged_unit_m>>);
 static_assert(unit_laws<axle::layout<axle::axes::M>, axle::layout<axle::unit<axle::axes::M>>>());
 }  // namespace
+
+// Every layout above, printed and read back as text, is itself (text_laws.hpp). The suite's own
+// gate, heads and seq shadow the built-in axes of those labels: listed axes come first.
+#include "text_laws.hpp"
+namespace {
+static_assert(text_laws::round_trips<axle::axes_list<gate, heads, seq, feature>>(all_layouts{}));
+static_assert(text_laws::round_trips<axle::axes_list<>>(type_list<whole_m, unit_m, merged_unit_m, merged_m>{}));
+}  // namespace
