@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "detail/parse.hpp"
+
 namespace axle {
 
 /// A shape that cannot belong to the layout it is used with, or whose size does not fit.
@@ -34,14 +36,16 @@ class file_error : public std::runtime_error {
 };
 
 /// A layout written as text that cannot be read: the message names the problem, the 1-based
-/// column and the text; column() is the column (0 when the problem concerns the whole text).
+/// column and the text; error() holds the facts (problem, column; column 0 when the problem
+/// concerns the whole text).
 class layout_syntax_error : public std::invalid_argument {
  public:
-  layout_syntax_error(const std::string& what, int column) : std::invalid_argument(what), column_(column) {}
-  [[nodiscard]] int column() const noexcept { return column_; }
+  layout_syntax_error(const std::string& what, const detail::syntax_error& e) : std::invalid_argument(what), error_(e) {}
+  [[nodiscard]] const detail::syntax_error& error() const noexcept { return error_; }
+  [[nodiscard]] int column() const noexcept { return error_.column; }
 
  private:
-  int column_;
+  detail::syntax_error error_;
 };
 
 }  // namespace axle

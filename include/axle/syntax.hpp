@@ -558,7 +558,7 @@ inline const std::string_view* intern(std::string_view s) {
 /// (the axis of a broken rule).
 [[noreturn]] inline void throw_syntax_error(const syntax_error& e, std::string_view text, std::string_view name = {}) {
   std::string message = name.empty() ? syntax_message(e, text) : syntax_message(e, text, name);
-  throw layout_syntax_error(std::move(message), e.column);
+  throw layout_syntax_error(std::move(message), e);
 }
 
 /// The value of a parse read at run time, its labels interned; or the parse's error, thrown.

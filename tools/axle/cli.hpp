@@ -12,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -43,14 +44,39 @@ std::string echo(std::string_view text);
 /// "2-D " for a 2-D op, "" for an op without spatial axes.
 std::string rank_text(const entry_info& e);
 
-/// The entries of an op name, or an error that suggests the closest names.
-std::span<const entry_info> lookup(std::string_view name);
+/// An op name or a layout written in axle's notation, resolved by lookup(): the catalogue's
+/// entries of the name (one per rank), or one entry describing the layout. A layout's entry is
+/// named by the layout as axle prints it, its family and semantics are those of the op it is
+/// paired with (resolve_pair), and `source` says that it was given as text.
+struct operand {
+  std::span<const entry_info> entries;
+  std::shared_ptr<const void> storage;  // what a layout's entry points at (null for a name)
 
-/// One entry of each name, matched by rank: the weight's number of dimensions when a file is
-/// given, else --rank, else the only rank one of the names has.
-std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view from, std::string_view to,
-                                                             std::optional<int> rank,
-                                                             std::optional<int> weight_ndim = std::nullopt);
+  [[nodiscard]] bool is_layout() const noexcept { return storage != nullptr; }
+  [[nodiscard]] auto begin() const noexcept { return entries.begin(); }
+  [[nodiscard]] auto end() const noexcept { return entries.end(); }
+};
+
+/// The one place an op name or a layout on the command line is resolved. A text starting with '('
+/// is a layout in axle's notation, with the built-in axes (N C O I G M D H W gate direction seq
+/// heads head_dim); anything else is an op name. Errors: an unknown name, with the closest names;
+/// a bad layout, with the column.
+operand lookup(std::string_view name_or_layout);
+
+/// The entry of a layout given as text.
+[[nodiscard]] bool is_layout_entry(const entry_info& e) noexcept;
+/// "torch.conv2d ((G, O), I, H, W)" for an op, "(O, I, H, W)" for a layout given as text.
+std::string describe(const entry_info& e, const value::layout& l);
+
+/// Two operands resolved to one entry each, matched by rank: the weight's number of dimensions
+/// when a file is given, else --rank, else the only rank one of them has. A layout takes the family
+/// and semantics of the op it is paired with.
+struct entry_pair {
+  operand from_operand, to_operand;  // own what the entries point at
+  entry_info from, to;
+};
+entry_pair resolve_pair(std::string_view from, std::string_view to, std::optional<int> rank,
+                        std::optional<int> weight_ndim = std::nullopt);
 
 /// The layouts a conversion uses. With several groups both sides must have a G axis, whose size
 /// is bound. With one group, G becomes a unit axis wherever it appears, which the plan drops or
@@ -64,8 +90,9 @@ struct chosen_layouts {
 };
 chosen_layouts choose(const entry_info& f, const entry_info& t, std::optional<index_t> groups);
 
-/// The derivation between the chosen layouts (which it refers to), or a one-line error.
-value::derivation derive_or_throw(const chosen_layouts& c, std::string_view from, std::string_view to);
+/// The derivation between the chosen layouts (which it refers to), or a one-line error that names
+/// the axes one side does not say where they go.
+value::derivation derive_or_throw(const chosen_layouts& c, const entry_info& from, const entry_info& to);
 
 void add_list(CLI::App& app);
 void add_explain(CLI::App& app);

@@ -25,9 +25,11 @@ void run(const convert_options& o) {
   if (!o.force && std::filesystem::exists(o.out))
     throw tool_error(fmt::format("{} already exists; pass --force to overwrite it", o.out));
   npy::array a = npy::read(o.in);
-  const auto [f, t] = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
+  const entry_pair e = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
+  const entry_info* f = &e.from;
+  const entry_info* t = &e.to;
   const chosen_layouts c = choose(*f, *t, o.groups);
-  const value::derivation p = derive_or_throw(c, f->name, t->name);
+  const value::derivation p = derive_or_throw(c, *f, *t);
   std::vector<index_t> shape(a.shape.begin(), a.shape.end());
   strided_map m;
   try {
@@ -36,7 +38,8 @@ void run(const convert_options& o) {
     // Name the file and the op the shape was read as.
     std::string what = e.what();
     if (what.substr(0, 8) == "source: ") what = what.substr(8);
-    throw tool_error(fmt::format("{}: as a {} weight: {}", o.in, f->name, what));
+    throw tool_error(is_layout_entry(*f) ? fmt::format("{}: as {}: {}", o.in, f->name, what)
+                                         : fmt::format("{}: as a {} weight: {}", o.in, f->name, what));
   }
   npy::array r;
   r.dtype = a.dtype;
@@ -57,10 +60,11 @@ void run(const convert_options& o) {
 
 void add_convert(CLI::App& app) {
   auto o = std::make_shared<convert_options>();
-  CLI::App* cmd = app.add_subcommand("convert", "Convert a .npy weight from one op's layout to another's");
-  cmd->footer("Example:\n  axle convert torch.conv_transpose2d equinox.conv_transpose2d w.npy w_eqx.npy --groups 4");
-  cmd->add_option("from", o->from, "The op the weight comes from")->required();
-  cmd->add_option("to", o->to, "The op it goes to")->required();
+  CLI::App* cmd = app.add_subcommand("convert", "Convert a .npy weight from one op's layout (or a layout) to another's");
+  cmd->footer("Examples:\n  axle convert torch.conv_transpose2d equinox.conv_transpose2d w.npy w_eqx.npy --groups 4\n"
+              "  axle convert torch.conv_transpose2d \"(O, H, W, I)\" w.npy w_mine.npy");
+  cmd->add_option("from", o->from, "The op the weight comes from, or its layout in axle's notation: \"(O, I, H, W)\"")->required();
+  cmd->add_option("to", o->to, "The op it goes to, or its layout")->required();
   cmd->add_option("in", o->in, "The .npy file to read")->required();
   cmd->add_option("out", o->out, "The .npy file to write (complete, or not at all)")->required();
   cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));

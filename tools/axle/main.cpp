@@ -1,10 +1,11 @@
 // axle — the command-line tool.
 //
 //     axle list [--family F]                        the catalogue
-//     axle explain <framework>.<op>                  an op's layout, orientation, semantics and source
+//     axle explain <op or layout>                    an op's layout, orientation, semantics and source
 //     axle plan <from> <to> [--groups G] [--rank N]  the conversion, in axle notation and as code
 //     axle convert <from> <to> in.npy out.npy [--groups G] [--force]
 //
+// Wherever an op name is accepted, so is a layout in axle's notation, quoted: "(O, H, W, I)".
 // `axle <command> --help` describes each command. Conversions are derived at run time by the
 // same engine that derives plan_t at compile time (<axle/value.hpp>), from the catalogue's
 // layouts. Every error is one line on stderr and a non-zero exit; an output file is complete or
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
   CLI::App app{"axle: tensor layouts across frameworks — list, explain, plan and convert weights", "axle"};
   app.set_version_flag("--version", fmt::format("axle {}.{}.{}", axle::version_major, axle::version_minor, axle::version_patch));
   app.require_subcommand(1);
-  app.footer("`axle <command> --help` describes a command. Names are <framework>.<op> as `axle list` shows them.");
+  app.footer("`axle <command> --help` describes a command. Names are <framework>.<op> as `axle list` shows them; "
+             "a layout in axle's notation, quoted, may stand for an op: \"(O, H, W, I)\".");
   axle::cli::add_list(app);
   axle::cli::add_explain(app);
   axle::cli::add_plan(app);

@@ -32,6 +32,11 @@ std::string indent_code(const std::string& code) {
   return out;
 }
 
+/// "torch.conv2d  (O, I, H, W)", or the layout alone when it was given as text.
+std::string describe_pair(const entry_info& e, const value::layout& l) {
+  return is_layout_entry(e) ? to_string(l) : fmt::format("{}  {}", e.name, to_string(l));
+}
+
 bool has_group_axis(const value::layout& l) {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].name() == "G") return true;
@@ -39,9 +44,11 @@ bool has_group_axis(const value::layout& l) {
 }
 
 void run(const plan_options& o) {
-  const auto [f, t] = resolve_pair(o.from, o.to, o.rank);
+  const entry_pair e = resolve_pair(o.from, o.to, o.rank);
+  const entry_info* f = &e.from;
+  const entry_info* t = &e.to;
   const chosen_layouts c = choose(*f, *t, o.groups);
-  const value::derivation p = derive_or_throw(c, f->name, t->name);
+  const value::derivation p = derive_or_throw(c, *f, *t);
   // Code that reshapes a merged (G, ...) dimension reads G from a variable: define it.
   std::string prelude;
   for (const axis_size& s : c.sizes) prelude += fmt::format("{} = {}\n", s.axis, s.extent);
@@ -49,8 +56,8 @@ void run(const plan_options& o) {
     const std::string text = code(p, d);
     return indent_code(text.find('\n') == std::string::npos || prelude.empty() ? text : prelude + text);
   };
-  fmt::print("from     {}  {}\n", f->name, to_string(c.from));
-  fmt::print("to       {}  {}\n", t->name, to_string(c.to));
+  fmt::print("from     {}\n", describe_pair(*f, c.from));
+  fmt::print("to       {}\n", describe_pair(*t, c.to));
   fmt::print("plan     {}\n", to_string(value::normal_form(p)));
   fmt::print("numpy    {}\n", code_in(dialect::numpy));
   fmt::print("pytorch  {}\n", code_in(dialect::torch));
@@ -65,10 +72,11 @@ void run(const plan_options& o) {
 
 void add_plan(CLI::App& app) {
   auto o = std::make_shared<plan_options>();
-  CLI::App* cmd = app.add_subcommand("plan", "Derive the conversion between two ops' weights, as a plan and as NumPy, PyTorch and JAX code");
-  cmd->footer("Example:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d --groups 4");
-  cmd->add_option("from", o->from, "The op the weight comes from")->required();
-  cmd->add_option("to", o->to, "The op it goes to")->required();
+  CLI::App* cmd = app.add_subcommand("plan", "Derive the conversion between two ops' weights (or layouts), as a plan and as NumPy, PyTorch and JAX code");
+  cmd->footer("Examples:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d --groups 4\n"
+              "  axle plan \"(I, O, H~, W~)\" \"(H, W, O, I)\"");
+  cmd->add_option("from", o->from, "The op the weight comes from, or its layout in axle's notation: \"(O, I, H, W)\"")->required();
+  cmd->add_option("to", o->to, "The op it goes to, or its layout")->required();
   cmd->add_option("--groups", o->groups, "Number of groups (default 1)")->check(positive_integer(index_t{1} << 31));
   cmd->add_option("--rank", o->rank, "Spatial rank, for ops that take any rank")->check(CLI::Range(0, 3));
   cmd->callback([o] { run(*o); });
