@@ -60,14 +60,19 @@ using syntax_problem = detail::syntax_problem;
 
 // --- the facts a text diagnostic carries --------------------------------------------------------
 
+/// Characters of a text as a template argument, printed by both compilers as a quoted string.
+template <int N>
+struct chars {
+  char value[N + 1]{};
+};
 /// The 1-based column of the offending character.
 template <int Column>
 struct at_column {};
 /// The text, quoted in pieces of at most 32 characters.
-template <fixed_string... Pieces>
+template <chars... Pieces>
 struct in_text {};
 /// The name (or letter, or number) the problem concerns, as written.
-template <fixed_string Name>
+template <chars Name>
 struct named {};
 /// A letter the problem concerns that is not in the text (a missing one).
 template <char C>
@@ -341,10 +346,11 @@ constexpr void check_rules(text_layout& r) noexcept {
 
 /// Characters [Begin, Begin + N) of Text.
 template <fixed_string Text, std::size_t Begin, std::size_t N>
-constexpr fixed_string<N> substring() noexcept {
-  char chars[N + 1]{};
-  for (std::size_t k = 0; k < N; ++k) chars[k] = Text.value[Begin + k];
-  return fixed_string<N>(chars);
+constexpr chars<static_cast<int>(N)> substring() noexcept {
+  chars<static_cast<int>(N)> out;
+  for (std::size_t k = 0; k < N; ++k) out.value[k] = Text.value[Begin + k];
+  out.value[N] = '\0';  // written, not left to the initializer: clang prints the array as a string only then
+  return out;
 }
 
 inline constexpr std::size_t text_piece = 32;
