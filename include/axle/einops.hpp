@@ -226,7 +226,6 @@ struct einops_pattern {
     }
   }
   if (in_group) return fail(P::unbalanced_parentheses, group_at, 1);
-  check_rules(r);
   return p;
 }
 
@@ -313,12 +312,6 @@ struct einops_table {
   using bound = concat_t<typename binding_parts<Bs>::bound...>;
   using listed = concat_t<typename binding_parts<Bs>::listed...>;
   using types = concat_t<bound, listed, type_list<einops::ellipsis>, builtin_axes>;
-  template <class List>
-  struct infos_of;
-  template <class... Ts>
-  struct infos_of<type_list<Ts...>> {
-    static constexpr const value::axis_info* value[] = {&axis_info_of<Ts>...};
-  };
   static constexpr int user = static_cast<int>(bound::size + listed::size) + 1;
   static constexpr auto bindings = [] {
     std::array<einops_binding, sizeof...(Bs) + 1> out{};  // one spare: the array is never empty
@@ -334,8 +327,7 @@ struct einops_table {
     return out;
   }();
   static constexpr int nbindings = static_cast<int>(bound::size);
-  static constexpr einops_names value{axis_table{infos_of<types>::value, static_cast<int>(types::size), user},
-                                      bindings.data(), nbindings, user - 1};
+  static constexpr einops_names value{table_from<types, user>::value, bindings.data(), nbindings, user - 1};
 };
 
 template <fixed_string Text, class Table>

@@ -43,7 +43,9 @@
 namespace axle {
 namespace detail {
 
-/// One atom at the cursor, pushed onto `r`; false after an error.
+/// One atom at the cursor, pushed onto `r`; false after an error. (Written for the constant
+/// evaluator: few calls and no temporary atoms, as every text a program names is parsed once per
+/// translation unit.)
 constexpr bool parse_atom(cursor& c, const axis_table& t, text_layout& r) noexcept {
   using P = syntax_problem;
   c.skip_spaces();
@@ -64,80 +66,81 @@ constexpr bool parse_atom(cursor& c, const axis_table& t, text_layout& r) noexce
     out = static_cast<index_t>(n.value);
     return true;
   };
-  value::atom a;
-  if (is_digit(c.peek())) {  // a part: 16o, 4i@4
-    index_t extent = 0;
+  int k = -1;
+  index_t stride = 1;
+  index_t extent = dynamic_extent;
+  bool unit = false;
+  int labelled = -1;  // the number of labels of a labelled axis
+  if (c.pos < c.size && is_digit(c.chars[c.pos])) {  // a part: 16o, 4i@4
     if (!number(extent, 1, P::extent_must_be_positive)) return false;
     const int name_col = c.column();
     const std::string_view name = c.name();
     if (name.empty()) return fail(P::expected_axis_name, name_col);
-    const int k = find_axis_ignoring_case(t, name);
+    k = find_axis_ignoring_case(t, name);
     if (k < 0) return fail(P::unknown_axis, name_col, static_cast<int>(name.size()));
-    index_t stride = 1;
     c.skip_spaces();
     if (c.accept('@') && !number(stride, 1, P::stride_must_be_positive)) return false;
-    a = table_part(t, k, stride, extent);
   } else {
     const std::string_view name = c.name();
     if (name.empty()) return fail(P::expected_axis_name, col);
-    const int k = find_axis(t, name);
+    k = find_axis(t, name);
     if (k < 0) return fail(P::unknown_axis, col, static_cast<int>(name.size()));
-    a = table_atom(t, k);
     c.skip_spaces();
-    if (c.accept('/')) {  // the blocks: O/16
-      index_t block = 0;
-      if (!number(block, 2, P::block_size_must_be_at_least_2)) return false;
-      a = table_part(t, k, block, dynamic_extent);
-    } else if (c.accept('=')) {  // a unit axis: I=1
+    const char next = c.pos < c.size ? c.chars[c.pos] : '\0';
+    if (next == '/') {  // the blocks: O/16
+      ++c.pos;
+      if (!number(stride, 2, P::block_size_must_be_at_least_2)) return false;
+    } else if (next == '=') {  // a unit axis: I=1
+      ++c.pos;
       c.skip_spaces();
       const int at = c.column();
       const number_read n = read_number(c);
       if (n.digits == 0 || n.too_large || n.value != 1) return fail(P::expected_1_after_equals, at, n.digits);
-      a = table_unit(t, k);
-    } else if (c.accept('[')) {  // labelled blocks: gate[i,f,g,o]
-      if (r.layout.natoms == value::max_atoms) return fail(P::too_many_axes, col);
+      unit = true;
+    } else if (next == '[') {  // labelled blocks: gate[i,f,g,o]
+      ++c.pos;
       const int n = r.nlabelled;
-      r.label_begin[n] = r.nlabel_chars;
+      r.label_begin[n] = static_cast<int>(c.pos);
+      std::string_view seen[16]{};
       int count = 0;
       for (;;) {
         c.skip_spaces();
         const int at = c.column();
         const std::string_view label = c.name_chars();
         if (label.empty()) return fail(P::expected_label, at);
-        for (int q = 0, begin = r.label_begin[n]; q < count; ++q) {  // the labels so far, comma-separated
-          int end = begin;
-          while (end < r.nlabel_chars && r.label_chars[end] != ',') ++end;
-          if (std::string_view(r.label_chars + begin, static_cast<std::size_t>(end - begin)) == label)
-            return fail(P::label_repeated, at, static_cast<int>(label.size()));
-          begin = end + 1;
-        }
-        if (++count > 16) return fail(P::too_many_labels, at, static_cast<int>(label.size()));
-        if (r.nlabel_chars + static_cast<int>(label.size()) + 1 > max_label_chars) return fail(P::labels_too_long, at);
-        if (count > 1) r.label_chars[r.nlabel_chars++] = ',';
-        for (char x : label) r.label_chars[r.nlabel_chars++] = x;
+        for (int q = 0; q < count; ++q)
+          if (same_text(seen[q], label)) return fail(P::label_repeated, at, static_cast<int>(label.size()));
+        if (count == 16) return fail(P::too_many_labels, at, static_cast<int>(label.size()));
+        seen[count++] = label;
         c.skip_spaces();
         if (c.accept(',')) continue;
-        if (c.accept(']')) break;
+        if (c.peek() == ']') break;
         return fail(P::expected_comma_or_closing_bracket, c.column());
       }
-      r.label_size[n] = r.nlabel_chars - r.label_begin[n];
-      r.label_atom[n] = r.layout.natoms;
-      r.label_axis[n] = k;
-      ++r.nlabelled;
-      a.source = t.size + n;  // the n-th labels type after the table's axes
-      a.axis_source = a.source;
-      a.extent = count;
+      r.label_end[n] = static_cast<int>(c.pos);
+      ++c.pos;  // ']'
+      labelled = count;
     }
   }
   std::size_t end = c.pos;
   c.skip_spaces();
-  if (c.accept('~')) {
-    a.flipped = true;
+  const bool flipped = c.accept('~');
+  if (flipped)
     end = c.pos;
-  } else {
+  else
     c.pos = end;
+  const int atom = r.layout.natoms;
+  if (!r.push(t, k, stride, extent, unit, flipped, col, static_cast<int>(end - start))) return false;
+  if (labelled >= 0) {
+    const int n = r.nlabelled++;
+    r.label_atom[n] = atom;
+    r.label_axis[n] = k;
+    value::atom& a = r.layout.atoms[atom];
+    a.source = t.size + n;  // the n-th labels type after the table's axes
+    a.axis_source = a.source;
+    a.extent = labelled;
   }
-  return r.push(a, col, static_cast<int>(end - start));
+  return true;
 }
 
 /// Reads a layout in axle's notation, finding axes in `t`.
@@ -178,7 +181,6 @@ constexpr bool parse_atom(cursor& c, const axis_table& t, text_layout& r) noexce
   }
   c.skip_spaces();
   if (!c.done()) return fail(P::expected_end_of_text);
-  check_rules(r);
   return r;
 }
 

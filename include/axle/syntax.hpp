@@ -122,8 +122,6 @@ struct label_repeated;
 template <class... Facts>
 struct too_many_labels;
 template <class... Facts>
-struct labels_too_long;
-template <class... Facts>
 struct dots_only_in_ellipsis;
 template <class... Facts>
 struct more_than_one_ellipsis;
@@ -182,8 +180,23 @@ using builtin_axes = type_list<axes::N, axes::C, axes::O, axes::I, axes::G, axes
 /// The axes a parse can name: `size` axis infos, the first `user` of them listed by the user.
 struct axis_table {
   const value::axis_info* const* infos = nullptr;
+  const char* initials = nullptr;  // the first character of each label, in lower case
+  const int* lengths = nullptr;    // the length of each label
   int size = 0;
   int user = 0;
+};
+
+constexpr char initial(std::string_view label) noexcept { return label.empty() ? '\0' : lower(label[0]); }
+
+/// The axis table of a list of axis types.
+template <class List, int User>
+struct table_from;
+template <class... Ts, int User>
+struct table_from<type_list<Ts...>, User> {
+  static constexpr const value::axis_info* infos[] = {&axis_info_of<Ts>...};
+  static constexpr char initials[] = {initial(Ts::label)...};
+  static constexpr int lengths[] = {static_cast<int>(Ts::label.size())...};
+  static constexpr axis_table value{infos, initials, lengths, static_cast<int>(sizeof...(Ts)), User};
 };
 
 template <class Axes>
@@ -199,30 +212,28 @@ struct table_of<axes_list<As...>> {
   }();
   static_assert(distinct, "axle: two axes of an axes_list have the same label: a text could not tell them apart");
   using types = concat_t<type_list<As...>, builtin_axes>;
-  template <class List>
-  struct infos_of;
-  template <class... Ts>
-  struct infos_of<type_list<Ts...>> {
-    static constexpr const value::axis_info* value[] = {&axis_info_of<Ts>...};
-  };
-  static constexpr axis_table value{infos_of<types>::value, static_cast<int>(types::size), static_cast<int>(sizeof...(As))};
+  static constexpr const axis_table& value = table_from<types, static_cast<int>(sizeof...(As))>::value;
 };
 
 /// The table's axis labelled exactly `name` (the user's first), or -1.
 [[nodiscard]] constexpr int find_axis(const axis_table& t, std::string_view name) noexcept {
+  const int n = static_cast<int>(name.size());
+  const char c = initial(name);
   for (int k = 0; k < t.size; ++k)
-    if (t.infos[k]->name == name) return k;
+    if (t.lengths[k] == n && t.initials[k] == c && same_text(t.infos[k]->name, name)) return k;
   return -1;
 }
 
 /// The axis a lower-case name means (`o` is O, `heads` is heads): among the user's axes, then the
 /// built-in ones, one labelled exactly so, else one whose label differs only in case; or -1.
 [[nodiscard]] constexpr int find_axis_ignoring_case(const axis_table& t, std::string_view name) noexcept {
+  const int n = static_cast<int>(name.size());
+  const char c = initial(name);
   for (const auto& [begin, end] : {std::pair{0, t.user}, std::pair{t.user, t.size}}) {
     for (int k = begin; k < end; ++k)
-      if (t.infos[k]->name == name) return k;
+      if (t.lengths[k] == n && t.initials[k] == c && same_text(t.infos[k]->name, name)) return k;
     for (int k = begin; k < end; ++k)
-      if (equal_ignoring_case(t.infos[k]->name, name)) return k;
+      if (t.lengths[k] == n && t.initials[k] == c && equal_ignoring_case(t.infos[k]->name, name)) return k;
   }
   return -1;
 }
@@ -258,33 +269,55 @@ struct table_of<axes_list<As...>> {
 
 // --- one parsed layout ---------------------------------------------------------------------------
 
-inline constexpr int max_label_chars = 255;
-
 }  // namespace detail
 
 /// A layout read from text, or why there is none: `layout` and `error` are its meaning; the rest
-/// records where each atom was written and the labels of labelled atoms. The atoms' `source`
-/// indices refer to the axis table's types followed by one `labels<A, "...">` type per labelled
-/// atom (the compile-time half builds the type from them). A run-time parse hands out the layout
-/// with its labels interned (detail::runtime_layout); `layout` here has none.
+/// records where each atom was written and where the labels of labelled atoms are in the text.
+/// The atoms' `source` indices refer to the axis table's types followed by one `labels<A, "...">`
+/// type per labelled atom (the compile-time half builds the type from them). A run-time parse
+/// hands out the layout with its labels interned (detail::runtime_layout); here `layout` has none.
 struct parsed_layout {
   value::layout layout{};
   syntax_error error{};
   int error_atom = -1;  // the atom a rule of value::validate concerns
   int column[value::max_atoms]{};
   int length[value::max_atoms]{};
-  // labelled atoms, in order: the atom, its axis (table index) and its labels, normalised
-  // ("i,f,g,o") in label_chars
+  // labelled atoms, in order: the atom, its axis (table index), and where its labels are in the
+  // text, between the brackets (spaces in there are not part of the labels)
   int nlabelled = 0;
   int label_atom[value::max_atoms]{};
   int label_axis[value::max_atoms]{};
   int label_begin[value::max_atoms]{};
-  int label_size[value::max_atoms]{};
-  char label_chars[detail::max_label_chars + 1]{};
-  int nlabel_chars = 0;
+  int label_end[value::max_atoms]{};
 
   constexpr void fail(const syntax_error& e) noexcept {
     if (!error) error = e;
+  }
+  /// Appends an atom of table axis `k` to the current entry, written in place: a whole axis
+  /// (stride 1, extent dynamic), the blocks `A/stride`, a part `<extent>a@<stride>`, or a unit axis.
+  /// False (and an error) when there are too many atoms.
+  constexpr bool push(const detail::axis_table& t, int k, index_t stride, index_t extent, bool unit, bool flipped, int col,
+                      int len) noexcept {
+    const int n = layout.natoms;
+    if (n == value::max_atoms) {
+      fail(detail::syntax_error_at(syntax_problem::too_many_axes, col, len));
+      return false;
+    }
+    value::atom& a = layout.atoms[n];
+    a.axis = t.infos[k]->id;
+    a.info = t.infos[k];
+    // The source of an atom of the table is its axis; a part or a unit axis is built anew from
+    // its axis (atom_type's part_of and unit).
+    a.source = (unit || stride != 1 || extent != dynamic_extent) ? -1 : k;
+    a.axis_source = k;
+    a.stride = stride;
+    a.extent = unit ? 1 : extent;
+    a.unit = unit;
+    a.flipped = flipped;
+    column[n] = col;
+    length[n] = len;
+    layout.natoms = n + 1;
+    return true;
   }
   /// Appends an atom to the current entry; false (and an error) when there are too many.
   constexpr bool push(const value::atom& a, int col, int len) noexcept {
@@ -311,35 +344,58 @@ namespace detail {
 
 using text_layout = parsed_layout;
 
-/// Applies the rules of a layout (value::validate) to a parse and points a broken rule at the atom
-/// it concerns. The labels are seen through local views, as the atoms' `labels` may not point into
-/// the result: a compile-time result is copied out of the function that made it.
-constexpr void check_rules(text_layout& r) noexcept {
+/// The labels of labelled atom k of a parse of `text`, without the spaces written between them:
+/// "i,f,g,o". At most 16 labels, each a name: the parser has checked them.
+template <class Out>
+constexpr void append_labels(Out& out, const parsed_layout& r, std::string_view text, int k) {
+  for (int q = r.label_begin[k]; q < r.label_end[k]; ++q)
+    if (!is_space(text[static_cast<std::size_t>(q)])) out += text[static_cast<std::size_t>(q)];
+}
+
+/// The problem of a broken rule of a layout (value::validate), and the atom it concerns (-1: the
+/// layout as a whole).
+struct rule_break {
+  syntax_problem problem = syntax_problem::none;
+  int atom = -1;
+};
+constexpr rule_break rule_problem(const value::error& e) noexcept {
+  using C = value::error_code;
+  using P = syntax_problem;
+  switch (e.code) {
+    case C::none: return {};
+    case C::axis_named_twice: return {P::axis_named_twice, e.b};
+    case C::flip_of_non_spatial_axis: return {P::cannot_flip_non_spatial_axis, e.a};
+    case C::bad_labels: return {P::label_repeated, e.a};
+    case C::blocked_axis_without_outer: return {P::blocked_axis_needs_one_outer_part, e.a};
+    case C::blocked_parts_do_not_chain: return {P::blocked_parts_do_not_chain, e.a};
+    case C::parts_flipped_differently: return {P::parts_of_one_axis_flipped_differently, e.b};
+    case C::non_canonical_merge: return {P::merged_parts_of_one_axis, e.a};
+    default: return {P::too_many_axes, -1};
+  }
+}
+/// The syntax error of a broken rule in parse r: pointed at the atom's column.
+constexpr syntax_error rule_error(const parsed_layout& r, const value::error& e) noexcept {
+  const rule_break b = rule_problem(e);
+  return b.atom >= 0 ? syntax_error_at(b.problem, r.column[b.atom], r.length[b.atom]) : syntax_error_at(b.problem, 0);
+}
+
+/// Applies the rules of a layout (value::validate) to a parse of `text` read at run time. Labels are
+/// seen through local views of the text (as written: the rules only count and compare them, which
+/// the spaces do not change once the parser has read them). At compile time the rules are those of
+/// the layout type built from the parse (detail::checked), which every use of the type evaluates
+/// anyway.
+constexpr void check_rules(parsed_layout& r, std::string_view text) noexcept {
   if (r.error) return;
   std::string_view views[value::max_atoms]{};
   value::layout l = r.layout;
   for (int k = 0; k < r.nlabelled; ++k) {
-    views[k] = std::string_view(r.label_chars + r.label_begin[k], static_cast<std::size_t>(r.label_size[k]));
+    views[k] = text.substr(static_cast<std::size_t>(r.label_begin[k]), static_cast<std::size_t>(r.label_end[k] - r.label_begin[k]));
     l.atoms[r.label_atom[k]].labels = &views[k];
   }
   const value::error e = value::validate(l);
-  using C = value::error_code;
-  using P = syntax_problem;
-  int atom = e.a;
-  P p = P::none;
-  switch (e.code) {
-    case C::none: return;
-    case C::axis_named_twice: p = P::axis_named_twice, atom = e.b; break;
-    case C::flip_of_non_spatial_axis: p = P::cannot_flip_non_spatial_axis; break;
-    case C::bad_labels: p = P::label_repeated; break;
-    case C::blocked_axis_without_outer: p = P::blocked_axis_needs_one_outer_part; break;
-    case C::blocked_parts_do_not_chain: p = P::blocked_parts_do_not_chain; break;
-    case C::parts_flipped_differently: p = P::parts_of_one_axis_flipped_differently, atom = e.b; break;
-    case C::non_canonical_merge: p = P::merged_parts_of_one_axis; break;
-    default: p = P::too_many_axes, atom = -1; break;
-  }
-  r.error = atom >= 0 ? syntax_error_at(p, r.column[atom], r.length[atom]) : syntax_error_at(p, 0);
-  r.error_atom = atom;
+  if (!e) return;
+  r.error = rule_error(r, e);
+  r.error_atom = rule_problem(e).atom;
 }
 
 // --- the compile-time half -----------------------------------------------------------------------
@@ -367,37 +423,42 @@ template <fixed_string Text>
 using quoted_t =
     typename quoted<Text, std::make_index_sequence<Text.size() == 0 ? 1 : (Text.size() + text_piece - 1) / text_piece>>::type;
 
-/// The labels of labelled atom K of parse P, as a template argument.
-template <class P, int K>
+/// The labels of labelled atom K of parse P of Text, as a template argument.
+template <class P, fixed_string Text, int K>
 constexpr auto label_text() noexcept {
-  constexpr std::size_t n = static_cast<std::size_t>(P::value.label_size[K]);
-  char chars[n + 1]{};
-  for (std::size_t k = 0; k < n; ++k) chars[k] = P::value.label_chars[static_cast<std::size_t>(P::value.label_begin[K]) + k];
-  return fixed_string<n>(chars);
+  constexpr static_string<Text.size()> labels = [] {
+    static_string<Text.size()> out;
+    append_labels(out, P::value, Text.view(), K);
+    return out;
+  }();
+  char chars[labels.size() + 1]{};
+  for (std::size_t k = 0; k < labels.size(); ++k) chars[k] = labels.chars[k];
+  return fixed_string<labels.size()>(chars);
 }
 
-template <class Types, class P, class Ks>
+template <class Types, class P, fixed_string Text, class Ks>
 struct labels_types;
-template <class Types, class P, int... K>
-struct labels_types<Types, P, std::integer_sequence<int, K...>> {
-  using type = type_list<labels<type_at_t<Types, static_cast<std::size_t>(P::value.label_axis[K])>, label_text<P, K>()>...>;
+template <class Types, class P, fixed_string Text, int... K>
+struct labels_types<Types, P, Text, std::integer_sequence<int, K...>> {
+  using type = type_list<labels<type_at_t<Types, static_cast<std::size_t>(P::value.label_axis[K])>, label_text<P, Text, K>()>...>;
 };
 
-/// The type universe of parse P over the table types: the table, then one labels type per
+/// The type universe of parse P of Text over the table types: the table, then one labels type per
 /// labelled atom.
-template <class Types, class P, int N = P::value.nlabelled>
+template <class Types, class P, fixed_string Text, int N = P::value.nlabelled>
 struct text_universe {
-  using type = concat_t<Types, typename labels_types<Types, P, std::make_integer_sequence<int, N>>::type>;
+  using type = concat_t<Types, typename labels_types<Types, P, Text, std::make_integer_sequence<int, N>>::type>;
 };
-template <class Types, class P>
-struct text_universe<Types, P, 0> {
+template <class Types, class P, fixed_string Text>
+struct text_universe<Types, P, Text, 0> {
   using type = Types;
 };
 
-/// Exposes the layout of a parse to the bridge.
+/// Exposes the layout of a parse to the bridge: a copy, so that the bridge reads a value::layout
+/// and not the larger parse.
 template <class P>
 struct text_layout_holder {
-  static constexpr const value::layout& value = P::value.layout;
+  static constexpr value::layout value = P::value.layout;
 };
 
 enum class subject_kind { none, name, letter, axis };
@@ -478,7 +539,6 @@ struct syntax_diagnostic {
     else if constexpr (p == P::unknown_axis) return make<unknown_axis>{};
     else if constexpr (p == P::label_repeated) return make<label_repeated>{};
     else if constexpr (p == P::too_many_labels) return make<too_many_labels>{};
-    else if constexpr (p == P::labels_too_long) return make<labels_too_long>{};
     else if constexpr (p == P::axis_named_twice) return make<axle::axis_named_twice>{};
     else if constexpr (p == P::cannot_flip_non_spatial_axis) return make<axle::cannot_flip_non_spatial_axis>{};
     else if constexpr (p == P::blocked_axis_needs_one_outer_part) return make<axle::blocked_axis_needs_one_outer_part>{};
@@ -524,25 +584,36 @@ struct report_now {
   using type = T;
 };
 
-/// The layout type of parse P (`P::value` a text_layout over a table whose types are Types), or,
-/// for a bad text, one error and `layout<>`.
-template <class Types, class P, fixed_string Text, bool Ok = !P::value.error>
-struct text_layout_type {
-  using type = build_layout_t<typename text_universe<Types, P>::type, text_layout_holder<P>>;
+/// A layout type built from a parse, checked against the rules of a layout: L itself, or one
+/// error pointed at the atom that breaks a rule, and `layout<>`.
+template <class L, class P, fixed_string Text, bool Ok = checked<L>::ok>
+struct rules_of {
+  using type = L;
 };
-template <class Types, class P, fixed_string Text>
-struct text_layout_type<Types, P, Text, false> {
+template <class L, class P, fixed_string Text>
+struct rules_of<L, P, Text, false> {
+  static constexpr value::error e = checked<L>::error;
   template <int A, bool = (A >= 0)>
   struct axis_of {
     using type = void;
   };
   template <int A>
   struct axis_of<A, true> {
-    using type = typename atom_traits<type_at_t<typename text_universe<Types, P>::type,
-                                                static_cast<std::size_t>(P::value.layout.atoms[A].axis_source)>>::axis;
+    using type = axis_at_t<L, A>;
   };
-  using D = typename syntax_diagnostic<Text, P::value.error, typename axis_of<P::value.error_atom>::type>::type;
+  using D = typename syntax_diagnostic<Text, rule_error(P::value, e), typename axis_of<rule_problem(e).atom>::type>::type;
   using type = typename report_now<D, layout<>>::type;
+};
+
+/// The layout type of parse P (`P::value` a parsed_layout over a table whose types are Types), or,
+/// for a bad text, one error and `layout<>`.
+template <class Types, class P, fixed_string Text, bool Ok = !P::value.error>
+struct text_layout_type {
+  using type = typename rules_of<build_layout_t<typename text_universe<Types, P, Text>::type, text_layout_holder<P>>, P, Text>::type;
+};
+template <class Types, class P, fixed_string Text>
+struct text_layout_type<Types, P, Text, false> {
+  using type = typename report_now<typename syntax_diagnostic<Text, P::value.error>::type, layout<>>::type;
 };
 
 // --- the run-time half ---------------------------------------------------------------------------
@@ -567,13 +638,18 @@ inline const std::string_view* intern(std::string_view s) {
   throw layout_syntax_error(std::move(message), e);
 }
 
-/// The value of a parse read at run time, its labels interned; or the parse's error, thrown.
-inline value::layout runtime_layout(const text_layout& r, std::string_view text) {
+/// The value of a parse of `text` read at run time, checked against the rules of a layout, its
+/// labels interned; or the parse's error, thrown.
+inline value::layout runtime_layout(const parsed_layout& parsed, std::string_view text) {
+  parsed_layout r = parsed;
+  check_rules(r, text);
   if (r.error) throw_syntax_error(r.error, text, r.error_atom >= 0 ? r.layout.atoms[r.error_atom].name() : std::string_view{});
   value::layout l = r.layout;
-  for (int k = 0; k < r.nlabelled; ++k)
-    l.atoms[r.label_atom[k]].labels =
-        intern(std::string_view(r.label_chars + r.label_begin[k], static_cast<std::size_t>(r.label_size[k])));
+  for (int k = 0; k < r.nlabelled; ++k) {
+    std::string labels;
+    append_labels(labels, r, text, k);
+    l.atoms[r.label_atom[k]].labels = intern(labels);
+  }
   return l;
 }
 

@@ -86,7 +86,6 @@ namespace detail {
     }
     if (!r.push(a, static_cast<int>(k.at) + 1, static_cast<int>(k.length)) || !r.close_entry(static_cast<int>(k.at) + 1)) return r;
   }
-  check_rules(r);
   return r;
 }
 

@@ -45,7 +45,6 @@ enum class syntax_problem : unsigned char {
   unknown_axis,
   label_repeated,
   too_many_labels,
-  labels_too_long,
   // the rules of a layout (value::validate), pointed at the atom
   axis_named_twice,
   cannot_flip_non_spatial_axis,
@@ -115,59 +114,76 @@ constexpr syntax_error syntax_error_at(syntax_problem p, int column, int length 
 [[nodiscard]] constexpr bool is_lower(char c) noexcept { return c >= 'a' && c <= 'z'; }
 [[nodiscard]] constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 [[nodiscard]] constexpr bool is_letter(char c) noexcept { return is_upper(c) || is_lower(c); }
-/// A character of a name: `[A-Za-z0-9_]`.
-[[nodiscard]] constexpr bool is_name_char(char c) noexcept { return is_letter(c) || is_digit(c) || c == '_'; }
+/// A character of a name: `[A-Za-z0-9_]` (one expression: a call costs the constant evaluator more
+/// than a comparison).
+[[nodiscard]] constexpr bool is_name_char(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
 [[nodiscard]] constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
 
 /// Case-insensitive (ASCII) equality.
 [[nodiscard]] constexpr bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower(a[i]) != lower(b[i])) return false;
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  for (std::size_t i = 0; i < n; ++i)
+    if (lower(x[i]) != lower(y[i])) return false;
   return true;
 }
 
 // --- the cursor ---------------------------------------------------------------------------------
 
-/// A position in a text. Index loops only: string_view::find compares pointers, which g++ cannot
-/// fold in constant expressions under -fsanitize=null.
+/// A position in a text. Characters are read through a plain pointer: string_view's operator[]
+/// is a function call with a check for the constant evaluator, and a parser reads each character
+/// several times. Index loops only: string_view::find compares pointers, which g++ cannot fold
+/// in constant expressions under -fsanitize=null.
 struct cursor {
-  std::string_view text;
+  const char* chars = nullptr;
+  std::size_t size = 0;
   std::size_t pos = 0;
 
-  [[nodiscard]] constexpr bool done() const noexcept { return pos >= text.size(); }
+  constexpr explicit cursor(std::string_view text, std::size_t begin = 0) noexcept
+      : chars(text.data()), size(text.size()), pos(begin) {}
+
+  [[nodiscard]] constexpr bool done() const noexcept { return pos >= size; }
   [[nodiscard]] constexpr char peek(std::size_t ahead = 0) const noexcept {
-    return pos + ahead < text.size() ? text[pos + ahead] : '\0';
+    return pos + ahead < size ? chars[pos + ahead] : '\0';
   }
   /// The 1-based column of the current position (the text's size + 1 at its end).
   [[nodiscard]] constexpr int column() const noexcept { return static_cast<int>(pos) + 1; }
   constexpr void skip_spaces() noexcept {
-    while (!done() && is_space(text[pos])) ++pos;
+    while (pos < size && is_space(chars[pos])) ++pos;
   }
   /// Consumes `c` if it is next.
   constexpr bool accept(char c) noexcept {
-    if (done() || text[pos] != c) return false;
+    if (pos >= size || chars[pos] != c) return false;
     ++pos;
-    return true;
-  }
-  /// Consumes `s` if it is next.
-  constexpr bool accept(std::string_view s) noexcept {
-    if (text.size() - pos < s.size() || text.substr(pos, s.size()) != s) return false;
-    pos += s.size();
     return true;
   }
   /// Consumes `[A-Za-z0-9_]*` and returns it.
   constexpr std::string_view name_chars() noexcept {
     const std::size_t begin = pos;
-    while (!done() && is_name_char(text[pos])) ++pos;
-    return text.substr(begin, pos - begin);
+    while (pos < size && is_name_char(chars[pos])) ++pos;
+    return {chars + begin, pos - begin};
   }
   /// Consumes a name, `[A-Za-z_][A-Za-z0-9_]*`, and returns it (empty if none is next).
   constexpr std::string_view name() noexcept {
-    if (done() || is_digit(text[pos]) || !is_name_char(text[pos])) return {};
+    if (pos >= size || is_digit(chars[pos]) || !is_name_char(chars[pos])) return {};
     return name_chars();
   }
 };
+
+/// The same characters (string_view's == is several calls for the constant evaluator).
+[[nodiscard]] constexpr bool same_text(std::string_view a, std::string_view b) noexcept {
+  const std::size_t n = a.size();
+  if (n != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  for (std::size_t i = 0; i < n; ++i)
+    if (x[i] != y[i]) return false;
+  return true;
+}
 
 /// A decimal number read from a text.
 struct number_read {
@@ -179,9 +195,9 @@ struct number_read {
 /// Consumes the digits at the cursor (none: digits == 0).
 constexpr number_read read_number(cursor& c) noexcept {
   number_read n;
-  while (!c.done() && is_digit(c.peek())) {
+  while (c.pos < c.size && is_digit(c.chars[c.pos])) {
     if (!n.too_large) {
-      n.value = n.value * 10 + (c.peek() - '0');
+      n.value = n.value * 10 + (c.chars[c.pos] - '0');
       n.too_large = n.value > max_text_number;
     }
     ++c.pos;
@@ -219,7 +235,6 @@ inline std::string problem_text(const syntax_error& e, std::string_view name) {
     case p::unknown_axis: return "unknown axis " + n;
     case p::label_repeated: return "label " + n + " repeated";
     case p::too_many_labels: return "more than 16 labels";
-    case p::labels_too_long: return "the labels are too long (255 characters at most in all)";
     case p::axis_named_twice: return "axis " + n + " named twice";
     case p::cannot_flip_non_spatial_axis: return "axis " + n + " is not spatial and cannot be flipped";
     case p::blocked_axis_needs_one_outer_part: return "blocked axis " + n + " needs one outer part (" + printable(name) + "/n)";
