@@ -110,6 +110,9 @@ BOOST_AUTO_TEST_CASE(malformed_texts_point_at_the_column) {
   BOOST_TEST(notation_error("(O~, I)") == R"m(axis 'O' is not spatial and cannot be flipped at column 2 of "(O~, I)")m");
   BOOST_TEST(notation_error("(16o, I)") == R"m(blocked axis 'O' needs one outer part (O/n) at column 2 of "(16o, I)")m");
   BOOST_TEST(notation_error("(O/16, 8o)") == R"m(the parts of axis 'O' do not chain (block sizes must multiply up) at column 2 of "(O/16, 8o)")m");
+  // A part of extent 1 does not advance the chain (the fuzz target found the walk did not end).
+  BOOST_TEST(notation_error("(O/16, I/16, H, W, 1i@4, 16o, 4i)") ==
+             R"m(the parts of axis 'I' do not chain (block sizes must multiply up) at column 8 of "(O/16, I/16, H, W, 1i@4, 16o, 4i)")m");
   BOOST_TEST(notation_error("(H/2, 2h~)") == R"m(the parts of axis 'H' are flipped differently at column 7 of "(H/2, 2h~)")m");
   BOOST_TEST(notation_error("((O/4, 4o), I)") ==
              R"m(consecutive parts of axis 'O' merged (write the axis, or its outer part) at column 3 of "((O/4, 4o), I)")m");
