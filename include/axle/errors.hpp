@@ -8,11 +8,16 @@
 //   file_error     a file cannot be read, written or understood: "<file>: <problem>".
 //   conversion_error  two ops' tensors do not convert: their meanings differ (a GRU's reset
 //                  placement, a rotary embedding, sections, biases), said in one line.
+//   layout_syntax_error  a layout written as text (axle's notation, einops, TVM, oneDNN, JAX) is
+//                  malformed: `expected ',' or ')' at column 9 of "((G, I) O, H~, W~)"`.
 //
 // Compile-time mistakes are diagnostics, not exceptions (<axle/diagnostics.hpp>).
 #pragma once
 
 #include <stdexcept>
+#include <string>
+
+#include "detail/parse.hpp"
 
 namespace axle {
 
@@ -45,6 +50,19 @@ class file_error : public std::runtime_error {
 class conversion_error : public std::invalid_argument {
  public:
   using std::invalid_argument::invalid_argument;
+};
+
+/// A layout written as text that cannot be read: the message names the problem, the 1-based
+/// column and the text; error() holds the facts (problem, column; column 0 when the problem
+/// concerns the whole text).
+class layout_syntax_error : public std::invalid_argument {
+ public:
+  layout_syntax_error(const std::string& what, const detail::syntax_error& e) : std::invalid_argument(what), error_(e) {}
+  [[nodiscard]] const detail::syntax_error& error() const noexcept { return error_; }
+  [[nodiscard]] int column() const noexcept { return error_.column; }
+
+ private:
+  detail::syntax_error error_;
 };
 
 }  // namespace axle

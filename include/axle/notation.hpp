@@ -22,8 +22,9 @@
 namespace axle {
 namespace detail {
 
-/// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`.
-constexpr void append_atom(std::string& out, const value::atom& a) {
+/// `O`, `H~`, `O/16`, `16o`, `4i@4`, `I=1`, `gate[i,f,g,o]`, into a std::string or a static_string.
+template <class Out>
+constexpr void append_atom(Out& out, const value::atom& a) {
   if (a.unit) {
     out += a.name();
     out += "=1";
@@ -36,14 +37,14 @@ constexpr void append_atom(std::string& out, const value::atom& a) {
     out += a.name();
     if (a.stride != 1) {
       out += '/';
-      out += int_text(a.stride);
+      append_int(out, a.stride);
     }
   } else {
-    out += int_text(a.extent);
+    append_int(out, a.extent);
     append_lower(out, a.name());
     if (a.stride != 1) {
       out += '@';
-      out += int_text(a.stride);
+      append_int(out, a.stride);
     }
   }
   if (a.flipped) out += '~';
@@ -64,7 +65,8 @@ constexpr void append_elements(std::string& out, const value::plan& s, int begin
   }
 }
 
-constexpr void append_atoms(std::string& out, const value::atom* atoms, int n, bool parenthesise_several) {
+template <class Out>
+constexpr void append_atoms(Out& out, const value::atom* atoms, int n, bool parenthesise_several) {
   if (n != 1 && parenthesise_several) out += '(';
   for (int k = 0; k < n; ++k) {
     if (k > 0) out += ", ";
@@ -73,18 +75,34 @@ constexpr void append_atoms(std::string& out, const value::atom* atoms, int n, b
   if (n != 1 && parenthesise_several) out += ')';
 }
 
+/// `(I, O, H~, W~)`, into a std::string or a static_string.
+template <class Out>
+constexpr void append_layout(Out& out, const value::layout& l) {
+  out += '(';
+  for (int e = 0; e < l.nentries; ++e) {
+    if (e > 0) out += ", ";
+    append_atoms(out, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
+  }
+  if (l.overflow) out += l.nentries > 0 ? ", \u2026" : "\u2026";
+  out += ')';
+}
+
+/// The notation of a layout without allocation, in a constant expression on every compiler.
+template <std::size_t N = 200>
+constexpr static_string<N> layout_text(const value::layout& l) {
+  static_string<N> out;
+  append_layout(out, l);
+  return out;
+}
+
 }  // namespace detail
 
 /// `(I, O, H~, W~)`. A layout past the limit of value::max_atoms atoms (`overflow`) ends with `…`:
 /// what it held beyond the limit is not there to print.
 constexpr std::string to_string(const value::layout& l) {
-  std::string out = "(";
-  for (int e = 0; e < l.nentries; ++e) {
-    if (e > 0) out += ", ";
-    detail::append_atoms(out, &l.atoms[l.entry_begin[e]], l.entry_size(e), true);
-  }
-  if (l.overflow) out += l.nentries > 0 ? ", \u2026" : "\u2026";
-  return out + ")";
+  std::string out;
+  detail::append_layout(out, l);
+  return out;
 }
 
 /// `swap(O, I) · flip(H, W)`, or `id`.

@@ -383,7 +383,9 @@ class op_conversion {
     } else {
       for (const catalogue::entry_info* e : {f_, t_})
         if (!detail::layout_has_axis_named(*e->weight, "G"))
-          throw conversion_error(std::string(e->name) + " does not support groups (--groups " + detail::int_text(g) + ")");
+          throw conversion_error(std::string(e->name) +
+                                 (e->name.starts_with('(') ? " has no G axis: it holds one group" : " does not support groups") +
+                                 " (--groups " + detail::int_text(g) + ")");
       bind("G", g);
       grouped_ = true;
     }
@@ -524,11 +526,45 @@ class op_conversion {
     target_ = detail::replace_atom(target_, h, atoms);
   }
 
+  /// "as a torch.conv2d weight", or "as (O, I, H, W)" for an entry named by its layout.
+  [[nodiscard]] std::string read_as(std::string_view tensor) const {
+    return f_->name.starts_with('(') ? "as " + std::string(f_->name) : "as a " + std::string(f_->name) + " " + std::string(tensor);
+  }
+
+  /// "torch.conv2d (O, I, H, W)", or the layout alone for an entry named by its layout.
+  static std::string describe(const catalogue::entry_info& e, const value::layout& l) {
+    return !e.name.empty() && e.name.front() == '(' ? to_string(l) : std::string(e.name) + " " + to_string(l);
+  }
+
   void derive_plan() {
     derivation_ = value::derive(folded_, target_);
-    if (derivation_.error)
-      throw conversion_error("no conversion from " + std::string(f_->name) + " " + to_string(folded_) + " to " + std::string(t_->name) +
-                             " " + to_string(target_));
+    if (!derivation_.error) return;
+    const std::string from = describe(*f_, folded_);
+    const std::string to = describe(*t_, target_);
+    // A blocked G (oneDNN's gOIhw16g) has a block size: the group count must be given.
+    for (const value::layout* l : {&folded_, &target_})
+      for (int i = 0; i < l->natoms; ++i) {
+        const value::atom& a = l->atoms[i];
+        if (a.name() == "G" && a.extent != dynamic_extent && !a.unit && !options_.groups)
+          throw conversion_error((l == &folded_ ? from : to) + " blocks its groups by " + detail::int_text(a.extent) +
+                                 ": give the group count (--groups, a multiple of " + detail::int_text(a.extent) + ")");
+      }
+    if (derivation_.error.code == value::error_code::axes_differ) {
+      // Name the axes: those the target does not say where they go, those the source lacks.
+      auto names = [](const value::layout& l, const int* atoms, int n) {
+        std::string out;
+        for (int k = 0; k < n; ++k) out += (k ? ", " : "") + std::string(l.atoms[atoms[k]].name());
+        return out;
+      };
+      std::string why;
+      if (derivation_.nextra > 0)
+        why = to + " does not say where " + names(folded_, derivation_.extra, derivation_.nextra) +
+              (derivation_.nextra > 1 ? " go" : " goes");
+      if (derivation_.nmissing > 0)
+        why += (why.empty() ? "" : "; ") + from + " has no " + names(target_, derivation_.missing, derivation_.nmissing);
+      throw conversion_error("cannot convert " + from + " to " + to + ": " + why);
+    }
+    throw conversion_error("no conversion from " + from + " to " + to);
   }
 
   /// The map onto a contiguous source; `bias` picks the ih (0) or hh (1) half of a fold.
@@ -542,7 +578,7 @@ class op_conversion {
       } catch (const shape_error& e) {
         std::string what = e.what();
         if (what.rfind("source: ", 0) == 0) what = what.substr(8);
-        throw shape_error("as a " + std::string(f_->name) + " weight: " + what);
+        throw shape_error(read_as("weight") + ": " + what);
       }
       const int ri = detail::atom_named(raw, "I");
       if (ri >= 0 && rx.extent[static_cast<std::size_t>(ri)] != 1)
@@ -559,7 +595,7 @@ class op_conversion {
       for (const auto& [axis, option] : {std::pair{"heads", "--heads"}, std::pair{"kv_heads", "--kv-heads"}})
         if (what.find("the size of " + std::string(axis) + " must be given") != std::string::npos)
           what = what.substr(0, what.find(" (for G: --groups)")) + " (" + option + ")";
-      throw shape_error("as a " + std::string(f_->name) + " " + std::string(to_string(f_->meaning.tensor)) + ": " + what);
+      throw shape_error(read_as(to_string(f_->meaning.tensor)) + ": " + what);
     }
     // Row-major strides of the source's atoms.
     std::array<index_t, value::max_atoms> ext{}, str{};

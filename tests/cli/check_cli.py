@@ -205,6 +205,76 @@ def bias16(tmp):
     return path
 
 
+def lstm_reorder(w, to_order, from_order="ifgo"):
+    """Gate blocks of a (4H, in) weight from one gate order to another."""
+    blocks = w.reshape(4, w.shape[0] // 4, w.shape[1])
+    return blocks[[from_order.index(g) for g in to_order]].reshape(w.shape)
+
+
+def layouts_as_text():
+    """Layouts in axle's notation wherever an op name is accepted, checked against NumPy recipes."""
+    code, out, err = run("plan", "(I, O, H~, W~)", "(H, W, O, I)")
+    check("plan between layouts", code == 0 and "permute(H, W, O, I) \u00b7 flip(H, W)" in out
+          and "np.flip(w, (2, 3)).transpose(2, 3, 1, 0)" in out, out + err)
+    code, out, err = run("plan", "torch.conv_transpose2d", "(O, H, W, I)")
+    check("plan from an op to a layout", code == 0 and "to       (O, H, W, I)\n" in out
+          and "np.flip(w, (2, 3)).transpose(1, 2, 3, 0)" in out, out + err)
+    code, out, err = run("plan", "torch.conv_transpose2d", "((G, O), H, W, I)", "--groups", "2")
+    check("plan with groups to a layout", code == 0 and "split((G, I) \u2192 G, I)" in out and "G = 2" in out, out + err)
+    code, out, err = run("explain", "((G, I), O, H~, W~)")
+    check("explain a layout", code == 0 and "a layout given as text" in out
+          and "layout<merged<G, I>, O, flipped<H>, flipped<W>>" in out and "torch.conv_transpose2d 2-D weight" in out
+          and "H (spatial, stored reversed)" in out and "with one group            (I, O, H~, W~)" in out, out + err)
+    code, out, err = run("explain", "  ( O/16,I/16 , H, W, 16i, 16o )")
+    check("explain a layout written loosely", code == 0 and out.startswith("(O/16, I/16, H, W, 16i, 16o) \u2014")
+          and "onednn.OIhw16i16o" in out, out + err)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        convert_case(tmp, "torch convT -> a layout", "torch.conv_transpose2d", "(O, H, W, I)", (4, 6, 3, 2),
+                     lambda w: np.flip(w, (2, 3)).transpose(1, 2, 3, 0))
+        convert_case(tmp, "a layout -> a layout", "(I, O, H~, W~)", "(H, W, O, I)", (4, 6, 3, 2),
+                     lambda w: np.flip(w, (2, 3)).transpose(2, 3, 1, 0))
+        convert_case(tmp, "grouped torch convT -> a layout", "torch.conv_transpose2d", "((G, O), H, W, I)", (6, 5, 3, 2),
+                     lambda w: np.flip(w.reshape(3, 2, 5, 3, 2), (3, 4)).transpose(0, 2, 3, 4, 1).reshape(15, 3, 2, 2),
+                     extra=("--groups", "3"))
+        convert_case(tmp, "a layout -> a blocked layout", "(O, I, H, W)", "(O/4, I/4, H, W, 4i, 4o)", (8, 12, 3, 2),
+                     lambda w: w.reshape(2, 4, 3, 4, 3, 2).transpose(0, 2, 4, 5, 3, 1))
+        convert_case(tmp, "a blocked layout -> an op", "(O/4, I/4, H, W, 4i, 4o)", "torch.conv2d", (2, 3, 3, 2, 4, 4),
+                     lambda w: w.transpose(0, 5, 1, 4, 2, 3).reshape(8, 12, 3, 2))
+        convert_case(tmp, "torch lstm -> gates in another order", "torch.lstm", "((gate[i,o,f,g], O), I)", (8, 3),
+                     lambda w: lstm_reorder(w, "iofg"))
+        convert_case(tmp, "a layout -> an op of any rank (rank from the layout)", "(W, I, O)", "onnx.conv", (3, 4, 5),
+                     lambda w: w.transpose(2, 1, 0))
+
+        w = rng_array((4, 6, 3, 3), "float32")
+        src = os.path.join(tmp, "w.npy")
+        np.save(src, w)
+        out = os.path.join(tmp, "out.npy")
+        err = expect_error("a malformed layout points at the column",
+                           ("convert", "torch.conv_transpose2d", "((G, I) O, H~, W~)", src, out),
+                           "expected ',' or ')' at column 9 of \"((G, I) O, H~, W~)\"", out)
+        check("a malformed layout is one line", len(err.strip().splitlines()) == 1, err)
+        expect_error("an unknown axis names the axes", ("plan", "(O, I, X, W)", "torch.conv2d"),
+                     "unknown axis 'X' at column 8 of \"(O, I, X, W)\" (the axes are N, C, O, I, G, M, D, H, W")
+        expect_error("an axis named twice", ("plan", "torch.conv2d", "(O, O, H, W)"), "axis 'O' named twice at column 5")
+        expect_error("a flipped channel axis", ("plan", "torch.conv2d", "(O~, I, H, W)"), "axis 'O' is not spatial")
+        expect_error("a layout that does not say where an axis goes", ("convert", "torch.conv2d", "(O, I, H)", src, out),
+                     "(O, I, H) does not say where W goes", out)
+        expect_error("a layout that lacks an axis the op has", ("plan", "(O, I, H, D)", "torch.conv2d"),
+                     "has no W")
+        expect_error("a layout of another rank than the file", ("convert", "(O, I, H)", "torch.conv2d", src, out),
+                     "the layout (O, I, H) has 3 dimensions, but the input has 4", out)
+        expect_error("groups for a layout without G", ("convert", "torch.conv_transpose2d", "(O, H, W, I)", src, out,
+                                                       "--groups", "2"), "(O, H, W, I) has no G axis", out)
+        expect_error("a blocked layout whose blocks do not divide", ("convert", "(O, I, H, W)", "(O/4, I/4, H, W, 4i, 4o)",
+                                                                     src, out), "axis I has 6 elements, which blocks of 4 do not divide", out)
+        err = expect_error("control characters in a layout are escaped", ("plan", "(O,\nI)", "torch.linear"),
+                           "at column 4 of \"(O,\\nI)\"")
+        check("... and the message stays one line", len(err.strip().splitlines()) == 1, err)
+        expect_error("a name that is neither an op nor a layout", ("plan", "O, I", "torch.linear"),
+                     "a layout is written in parentheses")
+
+
 def main():
     code, out, _ = run("--version")
     check("--version", code == 0 and out.startswith("axle "))
@@ -382,6 +452,7 @@ def main():
         leftovers = [f for f in os.listdir(tmp) if not f.endswith(".npy")]
         check("no temporary files are left", not leftovers, str(leftovers))
         check_command_line(tmp)
+    layouts_as_text()
     code, _, err = run("frobnicate")
     check("an unknown command", code == 2 and "unknown command" in err)
     sys.exit(1 if FAILURES else 0)

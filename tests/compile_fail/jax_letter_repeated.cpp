@@ -1,4 +1,4 @@
-// expect: letter_repeated_in_dimension_numbers<axle::jax::spec<.*"NCHH".*>, axle::jax::letter<'H'> ?>
+// expect: letter_repeated<axle::named<.*"H".*>, axle::at_column<4>, axle::in_text<.*"NCHH"
 // Each letter appears once in a spec.
 #include <axle/jax_dimension_numbers.hpp>
 

@@ -1,4 +1,4 @@
-// expect: dimension_numbers_need_letter<axle::jax::spec<.*"OHW".*>, axle::jax::letter<'I'> ?>
+// expect: missing_letter<axle::letter<'I'>, axle::in_text<.*"OHW"
 // The kernel spec names O and I, the input and output specs N and C.
 #include <axle/jax_dimension_numbers.hpp>
 

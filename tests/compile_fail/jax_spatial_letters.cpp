@@ -1,4 +1,4 @@
-// expect: spatial_letter_not_in_lhs_spec<axle::jax::spec<.*"OIHX".*>, axle::jax::letter<'X'>, axle::jax::spec<.*"NCHW".*> ?>
+// expect: spatial_letter_not_in_lhs<axle::named<.*"X".*>, axle::at_column<4>, axle::in_text<.*"OIHX"
 // The spatial letters of the kernel and output specs are those of the input spec.
 #include <axle/jax_dimension_numbers.hpp>
 

@@ -1,4 +1,4 @@
-// expect: dimension_numbers_need_one_to_three_spatial_letters<axle::jax::spec<.*"NC".*> ?>
+// expect: one_to_three_spatial_letters<axle::in_text<.*"NC"
 // axle reads 1-D, 2-D and 3-D convolutions: one to three spatial letters.
 #include <axle/jax_dimension_numbers.hpp>
 

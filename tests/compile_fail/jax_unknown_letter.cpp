@@ -1,10 +1,15 @@
-// expect: unknown_letter_in_dimension_numbers<axle::jax::spec<.*"NCHx".*>, axle::jax::letter<'x'> ?>
-// dimension_numbers use upper-case letters (and digits) only.
+// expect: unknown_letter<axle::named<.*"\?".*>, axle::at_column<4>, axle::in_text<.*"NCH\?"
+// JAX dimension_numbers with a bad character: the error quotes the spec that holds it.
 #include <axle/jax_dimension_numbers.hpp>
 
+#include <type_traits>
+
+using namespace axle;
+using namespace axle::axes;
+
 #ifdef AXLE_COMPILE_FAIL
-using op = axle::jax::conv_general_dilated<"NCHx", "OIHx">;
+using Op = jax::conv_general_dilated<"NCHW", "OIHW", "NCH?">;
 #else
-using op = axle::jax::conv_general_dilated<"NCHW", "OIHW">;
+using Op = jax::conv_general_dilated<"NCHW", "OIHW", "NCHW">;
 #endif
-[[maybe_unused]] op::weight w;
+static_assert(Op::spatial >= 0);

@@ -1,4 +1,4 @@
-// expect: inner_block_of_a_lower_case_dimension<axle::onednn::tag<.*"oIhw16i16o".*>, axle::onednn::letter<'o'> ?>
+// expect: block_of_a_dimension_not_blocked<axle::named<.*"o".*>, axle::at_column<10>, axle::in_text<.*"oIhw16i16o"
 // Only dimensions written in upper case are blocked.
 #include <axle/catalogue/onednn.hpp>
 

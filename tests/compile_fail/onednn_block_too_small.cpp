@@ -1,4 +1,4 @@
-// expect: inner_block_size_must_be_at_least_2<axle::onednn::tag<.*"OIhw1i16o".*>, axle::onednn::letter<'i'> ?>
+// expect: block_size_must_be_at_least_2<axle::at_column<5>, axle::in_text<.*"OIhw1i16o"
 // A block of one element is no block.
 #include <axle/catalogue/onednn.hpp>
 

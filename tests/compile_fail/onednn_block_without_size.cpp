@@ -1,4 +1,4 @@
-// expect: inner_block_needs_a_size<axle::onednn::tag<.*"OIhw16io".*>, axle::onednn::letter<'o'> ?>
+// expect: block_needs_a_size<axle::named<.*"o".*>, axle::at_column<8>, axle::in_text<.*"OIhw16io"
 // After the dimensions come the inner blocks, each a size and a letter (16o).
 #include <axle/catalogue/onednn.hpp>
 

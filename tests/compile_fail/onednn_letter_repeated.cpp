@@ -1,4 +1,4 @@
-// expect: dimension_named_twice_in_format_tag<axle::onednn::tag<.*"oihhw".*>, axle::onednn::letter<'h'> ?>
+// expect: letter_repeated<axle::named<.*"h".*>, axle::at_column<4>, axle::in_text<.*"oihhw"
 // Each dimension appears once in a oneDNN tag.
 #include <axle/catalogue/onednn.hpp>
 

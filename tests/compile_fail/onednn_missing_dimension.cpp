@@ -1,4 +1,4 @@
-// expect: format_tag_needs_dimension<axle::onednn::tag<.*"ihw".*>, axle::onednn::letter<'o'> ?>
+// expect: missing_letter<axle::letter<'o'>, axle::in_text<.*"ihw"
 // A weights tag names the output (o) and input (i) channels.
 #include <axle/catalogue/onednn.hpp>
 

@@ -1,4 +1,4 @@
-// expect: upper_case_dimension_needs_an_inner_block<axle::onednn::tag<.*"OIhw16i".*>, axle::onednn::letter<'O'> ?>
+// expect: upper_case_letter_needs_a_block<axle::named<.*"O".*>, axle::at_column<1>, axle::in_text<.*"OIhw16i"
 // An upper-case dimension is blocked: the tag lists its inner block.
 #include <axle/catalogue/onednn.hpp>
 

@@ -1,4 +1,4 @@
-// expect: spatial_dimension_cannot_be_blocked<axle::onednn::tag<.*"OIHw16h".*>, axle::onednn::letter<'H'> ?>
+// expect: spatial_dimension_cannot_be_blocked<axle::named<.*"H".*>, axle::at_column<3>, axle::in_text<.*"OIHw16h"
 // oneDNN blocks channels, not spatial dimensions.
 #include <axle/catalogue/onednn.hpp>
 

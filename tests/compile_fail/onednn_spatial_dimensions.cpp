@@ -1,4 +1,4 @@
-// expect: format_tag_spatial_dimensions_must_be_w_hw_or_dhw<axle::onednn::tag<.*"oidh".*> ?>
+// expect: spatial_letters_must_be_w_hw_or_dhw<axle::in_text<.*"oidh"
 // Spatial dimensions are w, hw or dhw.
 #include <axle/catalogue/onednn.hpp>
 

@@ -1,4 +1,4 @@
-// expect: format_tag_has_too_many_dimensions<axle::onednn::tag<.*"gOIdhw4i4o4i4o4i4o4i".*> ?>
+// expect: too_many_axes<axle::at_column<19>, axle::in_text<.*"gOIdhw4i4o4i4o4i4o4i"
 // A tag with more than 12 dimensions and blocks is beyond axle's limit of 12 atoms per layout.
 #include <axle/catalogue/onednn.hpp>
 

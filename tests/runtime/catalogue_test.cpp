@@ -23,12 +23,6 @@ namespace axle {
 inline std::ostream& operator<<(std::ostream& os, family f) { return os << to_string(f); }
 inline std::ostream& operator<<(std::ostream& os, semantics s) { return os << to_string(s); }
 inline std::ostream& operator<<(std::ostream& os, status s) { return os << to_string(s); }
-namespace onednn {
-inline std::ostream& operator<<(std::ostream& os, tag_error e) { return os << "tag_error " << static_cast<int>(e); }
-}  // namespace onednn
-namespace jax {
-inline std::ostream& operator<<(std::ostream& os, dn_error e) { return os << "dn_error " << static_cast<int>(e); }
-}  // namespace jax
 }  // namespace axle
 
 namespace cat = axle::catalogue;
@@ -289,49 +283,63 @@ BOOST_AUTO_TEST_CASE(families_keep_convertible_layouts_apart) {
 
 // --- run-time parsers --------------------------------------------------------------------------------
 
+namespace {
+/// The message of a parse's error, as the run-time parsers throw it ("" when there is none).
+std::string tag_error(std::string_view tag, bool deconvolution = false) {
+  const auto r = axle::onednn::parse_weights_tag(tag, deconvolution);
+  return r.error ? axle::detail::syntax_message(r.error, tag) : std::string();
+}
+std::string dn_error(std::string_view l, std::string_view r, std::string_view o) {
+  const auto d = axle::jax::parse_dimension_numbers(l, r, o);
+  const std::string_view specs[3] = {l, r, o};
+  return d.error ? axle::detail::syntax_message(d.error, specs[d.error.part]) : std::string();
+}
+}  // namespace
+
 BOOST_AUTO_TEST_CASE(onednn_tags_parse_at_run_time) {
   namespace dnnl = axle::onednn;
   const auto t = dnnl::parse_weights_tag(std::string("OIhw16i16o"));
-  BOOST_TEST_REQUIRE(t.error == dnnl::tag_error::none);
-  BOOST_TEST(t.spatial == 2);
-  BOOST_TEST(axle::to_string(t.weights) == "(O/16, I/16, H, W, 16i, 16o)");
+  BOOST_TEST_REQUIRE(!t.error);
+  BOOST_TEST(axle::to_string(t.layout) == "(O/16, I/16, H, W, 16i, 16o)");
   // The run-time result is the compile-time layout: same axes, same plan to PyTorch.
-  BOOST_TEST(plan_text(t.weights, *cat::find("torch.conv2d", 2)->weight_ungrouped) ==
+  BOOST_TEST(plan_text(t.layout, *cat::find("torch.conv2d", 2)->weight_ungrouped) ==
              axle::to_string(axle::plan_t<axle::onednn::weights<"OIhw16i16o">, axle::layout<axle::axes::O, axle::axes::I, axle::axes::H, axle::axes::W>>{}));
-  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("gOIdhw8i8o").weights) == "(G, O/8, I/8, D, H, W, 8i, 8o)");
-  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("giohw", true).weights) == "(G, I, O, H~, W~)");
-  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("OIhw8o16i2o").weights) == "(O/16, I/16, H, W, 8o@2, 16i, 2o)");
-  BOOST_TEST(dnnl::parse_weights_tag("oixw").error == dnnl::tag_error::unknown_letter);
-  BOOST_TEST(dnnl::parse_weights_tag("oixw").letter == 'x');
-  BOOST_TEST(dnnl::parse_weights_tag("oiohw").error == dnnl::tag_error::letter_repeated);
-  BOOST_TEST(dnnl::parse_weights_tag("OIhw16i").error == dnnl::tag_error::outer_without_block);
-  BOOST_TEST(dnnl::parse_weights_tag("oihw16i").error == dnnl::tag_error::block_of_plain_dim);
-  BOOST_TEST(dnnl::parse_weights_tag("OIhw1i16o").error == dnnl::tag_error::block_too_small);
-  BOOST_TEST(dnnl::parse_weights_tag("OIhw16i16").error == dnnl::tag_error::unknown_letter);
-  BOOST_TEST(dnnl::parse_weights_tag("oIHw16i16h").error == dnnl::tag_error::spatial_blocked);
-  BOOST_TEST(dnnl::parse_weights_tag("oiHw").error == dnnl::tag_error::spatial_blocked);
-  BOOST_TEST(dnnl::parse_weights_tag("ohw").error == dnnl::tag_error::missing_letter);
-  BOOST_TEST(dnnl::parse_weights_tag("oih").error == dnnl::tag_error::bad_spatial);
-  BOOST_TEST(dnnl::parse_weights_tag("").error == dnnl::tag_error::empty);
+  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("gOIdhw8i8o").layout) == "(G, O/8, I/8, D, H, W, 8i, 8o)");
+  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("giohw", true).layout) == "(G, I, O, H~, W~)");
+  BOOST_TEST(axle::to_string(dnnl::parse_weights_tag("OIhw8o16i2o").layout) == "(O/16, I/16, H, W, 8o@2, 16i, 2o)");
+  // Every kind of bad tag, with the column of the offending character (1-based).
+  BOOST_TEST(tag_error("oixw") == R"(unknown letter 'x' at column 3 of "oixw")");
+  BOOST_TEST(tag_error("oiohw") == R"(letter 'o' repeated at column 3 of "oiohw")");
+  BOOST_TEST(tag_error("OIhw16i") == R"(upper-case 'O' needs a block (<size><lower-case letter>) at column 1 of "OIhw16i")");
+  BOOST_TEST(tag_error("oihw16i") == R"(block 'i' needs its dimension in upper case in the text at column 7 of "oihw16i")");
+  BOOST_TEST(tag_error("OIhw1i16o") == R"(a block size must be at least 2 at column 5 of "OIhw1i16o")");
+  BOOST_TEST(tag_error("OIhw16i16") == R"(a factor without a lower-case letter after it at column 8 of "OIhw16i16")");
+  BOOST_TEST(tag_error("OIhw16ii") == R"(block 'i' needs a size before it at column 8 of "OIhw16ii")");
+  BOOST_TEST(tag_error("oIHw16i16h") == R"(spatial dimension 'H' cannot be blocked at column 3 of "oIHw16i16h")");
+  BOOST_TEST(tag_error("oiHw") == R"(spatial dimension 'H' cannot be blocked at column 3 of "oiHw")");
+  BOOST_TEST(tag_error("ohw") == R"(letter 'i' missing in "ohw")");
+  BOOST_TEST(tag_error("oih") == R"(spatial dimensions must be w, hw or dhw in "oih")");
+  BOOST_TEST(tag_error("") == R"(empty text in "")");
+  BOOST_TEST(tag_error("OIhw99999999999i") == R"(number '99999999999' is too large (at most 2147483647) at column 5 of "OIhw99999999999i")");
 }
 
 BOOST_AUTO_TEST_CASE(jax_dimension_numbers_parse_at_run_time) {
   namespace jax = axle::jax;
   const auto d = jax::parse_dimension_numbers("NHWC", "HWIO", "NHWC");
-  BOOST_TEST_REQUIRE(d.error == jax::dn_error::none);
+  BOOST_TEST_REQUIRE(!d.error);
   BOOST_TEST(d.spatial == 2);
-  BOOST_TEST(axle::to_string(d.lhs) == "(N, H, W, C)");
-  BOOST_TEST(axle::to_string(d.rhs) == "(H, W, I, O)");
-  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NCHW", "OIHW", "NCHW", true).rhs) == "((G, O), I, H, W)");
-  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NHWC", "HWIO", "NHWC", false, true).rhs) == "(H~, W~, O, I)");
-  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NHWDC", "HWDIO", "NHWDC").rhs) == "(D, H, W, I, O)");
-  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NC01", "OI01", "N01C").out) == "(N, H, W, C)");
-  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "OIHW", "NCH?").error == jax::dn_error::unknown_letter);
-  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "OIHW", "NCH?").spec == 2);
-  BOOST_TEST(jax::parse_dimension_numbers("NCHH", "OIHW", "NCHW").error == jax::dn_error::letter_repeated);
-  BOOST_TEST(jax::parse_dimension_numbers("NHW", "OIHW", "NHW").error == jax::dn_error::missing_letter);
-  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "OIH", "NCHW").error == jax::dn_error::spatial_count_differs);
-  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "OIHD", "NCHW").error == jax::dn_error::spatial_letters_differ);
-  BOOST_TEST(jax::parse_dimension_numbers("NCABDE", "OIABDE", "NCABDE").error == jax::dn_error::bad_spatial_count);
-  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "NIHW", "NCHW").error == jax::dn_error::unknown_letter);
+  BOOST_TEST(axle::to_string(d.lhs.layout) == "(N, H, W, C)");
+  BOOST_TEST(axle::to_string(d.rhs.layout) == "(H, W, I, O)");
+  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NCHW", "OIHW", "NCHW", true).rhs.layout) == "((G, O), I, H, W)");
+  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NHWC", "HWIO", "NHWC", false, true).rhs.layout) == "(H~, W~, O, I)");
+  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NHWDC", "HWDIO", "NHWDC").rhs.layout) == "(D, H, W, I, O)");
+  BOOST_TEST(axle::to_string(jax::parse_dimension_numbers("NC01", "OI01", "N01C").out.layout) == "(N, H, W, C)");
+  BOOST_TEST(dn_error("NCHW", "OIHW", "NCH?") == R"(unknown letter '?' at column 4 of "NCH?")");
+  BOOST_TEST(jax::parse_dimension_numbers("NCHW", "OIHW", "NCH?").error.part == 2);
+  BOOST_TEST(dn_error("NCHH", "OIHW", "NCHW") == R"(letter 'H' repeated at column 4 of "NCHH")");
+  BOOST_TEST(dn_error("NHW", "OIHW", "NHW") == R"(letter 'C' missing in "NHW")");
+  BOOST_TEST(dn_error("NCHW", "OIH", "NCHW") == R"(the specs have different numbers of spatial dimensions in "OIH")");
+  BOOST_TEST(dn_error("NCHW", "OIHD", "NCHW") == R"(spatial letter 'D' is not in the lhs spec at column 4 of "OIHD")");
+  BOOST_TEST(dn_error("NCABDE", "OIABDE", "NCABDE") == R"(one to three spatial dimensions are needed in "NCABDE")");
+  BOOST_TEST(dn_error("NCHW", "NIHW", "NCHW") == R"(unknown letter 'N' at column 1 of "NIHW")");
 }

@@ -58,7 +58,8 @@ std::unique_ptr<CLI::App> make_app() {
   app->set_version_flag("--version", fmt::format("axle {}.{}.{}", version_major, version_minor, version_patch));
   app->require_subcommand(1);
   app->footer(
-      "`axle <command> --help` describes a command. Names are <framework>.<op> as `axle list` shows them.\n"
+      "`axle <command> --help` describes a command. Names are <framework>.<op> as `axle list` shows them; "
+      "a layout in axle's notation, quoted, may stand for an op: \"(O, H, W, I)\".\n"
       "Example:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d");
   add_list(*app);
   add_explain(*app);

@@ -58,14 +58,37 @@ std::string echo(std::string_view text);
 /// "2-D " for a 2-D op, "" for an op without spatial axes.
 std::string rank_text(const entry_info& e);
 
-/// The entries of an op name, or an error that suggests the closest names.
-std::span<const entry_info> lookup(std::string_view name);
+/// An op name or a layout written in axle's notation, resolved by lookup(): the catalogue's
+/// entries of the name (one per rank), or one entry describing the layout. A layout's entry is
+/// named by the layout as axle prints it, its family and semantics are those of the op it is
+/// paired with (resolve_pair), and `source` says that it was given as text.
+struct operand {
+  std::span<const entry_info> entries;
+  std::shared_ptr<const void> storage;  // what a layout's entry points at (null for a name)
 
-/// One entry of each name, matched by rank: the weight's number of dimensions when a file is
-/// given, else --rank, else the only rank one of the names has.
-std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view from, std::string_view to,
-                                                             std::optional<int> rank,
-                                                             std::optional<int> weight_ndim = std::nullopt);
+  [[nodiscard]] bool is_layout() const noexcept { return storage != nullptr; }
+  [[nodiscard]] auto begin() const noexcept { return entries.begin(); }
+  [[nodiscard]] auto end() const noexcept { return entries.end(); }
+};
+
+/// The one place an op name or a layout on the command line is resolved. A text starting with '('
+/// is a layout in axle's notation, with the built-in axes (N C O I G M D H W gate bias
+/// direction seq heads kv_heads q_per_kv head_dim qkv slot pair freq); anything else is an op name. Errors: an unknown name, with the closest names;
+/// a bad layout, with the column.
+operand lookup(std::string_view name_or_layout);
+
+/// The entry of a layout given as text.
+[[nodiscard]] bool is_layout_entry(const entry_info& e) noexcept;
+
+/// Two operands resolved to one entry each, matched by rank: the weight's number of dimensions
+/// when a file is given, else --rank, else the only rank one of them has. A layout takes the family,
+/// semantics and meaning of the op it is paired with: it stores that op's tensor.
+struct entry_pair {
+  operand from_operand, to_operand;  // own what the entries point at
+  entry_info from, to;
+};
+entry_pair resolve_pair(std::string_view from, std::string_view to, std::optional<int> rank,
+                        std::optional<int> weight_ndim = std::nullopt);
 
 /// The sizes and requests a conversion takes from the command line (--groups, --heads, --kv-heads,
 /// --fold-bias), as one struct for every command.

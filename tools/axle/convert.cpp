@@ -86,8 +86,8 @@ void run(const convert_options& o) {
     throw tool_error(fmt::format("{} already exists; pass --force to overwrite it", o.out));
   const npy::mapped_array in = npy::map(o.in);
   const npy::array_ref& a = in.array;
-  const auto [f, t] = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
-  const op_conversion c = conversion(*f, *t, o.sizes);
+  const entry_pair e = resolve_pair(o.from, o.to, std::nullopt, static_cast<int>(a.ndim()));
+  const op_conversion c = conversion(e.from, e.to, o.sizes);
   // Each extent fits in index_t: npy::map refused shapes whose size does not (NumPy's rule).
   std::vector<index_t> shape;
   for (const std::size_t d : a.shape) shape.push_back(static_cast<index_t>(d));
@@ -100,8 +100,8 @@ void run(const convert_options& o) {
       m.target_shape = c.target_shape(shape);  // the sums are done below
     else
       m = c.map(shape);
-  } catch (const shape_error& e) {
-    throw tool_error(fmt::format("{}: {}", o.in, e.what()));
+  } catch (const shape_error& x) {
+    throw tool_error(fmt::format("{}: {}", o.in, x.what()));  // op_conversion names the op the shape was read as
   }
   npy::array header;
   header.dtype = a.dtype;
@@ -135,10 +135,11 @@ void run(const convert_options& o) {
 
 void add_convert(CLI::App& app) {
   auto o = std::make_shared<convert_options>();
-  CLI::App* cmd = app.add_subcommand("convert", "Convert a .npy weight from one op's layout to another's");
-  cmd->footer("Example:\n  axle convert torch.conv_transpose2d equinox.conv_transpose2d w.npy w_eqx.npy --groups 4");
-  cmd->add_option("from", o->from, "The op the weight comes from")->required();
-  cmd->add_option("to", o->to, "The op it goes to")->required();
+  CLI::App* cmd = app.add_subcommand("convert", "Convert a .npy weight from one op's layout (or a layout) to another's");
+  cmd->footer("Examples:\n  axle convert torch.conv_transpose2d equinox.conv_transpose2d w.npy w_eqx.npy --groups 4\n"
+              "  axle convert torch.conv_transpose2d \"(O, H, W, I)\" w.npy w_mine.npy");
+  cmd->add_option("from", o->from, "The op the weight comes from, or its layout in axle's notation: \"(O, I, H, W)\"")->required();
+  cmd->add_option("to", o->to, "The op it goes to, or its layout")->required();
   cmd->add_option("in", o->in, "The .npy file to read")->required();
   cmd->add_option("out", o->out, "The .npy file to write (complete, or not at all)")->required();
   add_size_options(*cmd, o->sizes);

@@ -1,10 +1,11 @@
 // axle — the command-line tool.
 //
 //     axle list [--family F]                        the catalogue
-//     axle explain <framework>.<op>                  an op's layout, orientation, semantics and source
+//     axle explain <op or layout>                    an op's layout, orientation, semantics and source
 //     axle plan <from> <to> [--groups G] [--rank N]  the conversion, in axle notation and as code
 //     axle convert <from> <to> in.npy out.npy [--groups G] [--force]
 //
+// Wherever an op name is accepted, so is a layout in axle's notation, quoted: "(O, H, W, I)".
 // `axle <command> --help` describes each command (docs/cli.md: the whole command line, its
 // errors and exit statuses). Conversions are derived at run time by the same engine that derives
 // plan_t at compile time (<axle/value.hpp>), from the catalogue's layouts. Every error is one

@@ -1,12 +1,15 @@
 // axle — the command-line tool: finding ops in the catalogue and choosing the layouts to convert.
 #include "cli.hpp"
 
+#include <axle/errors.hpp>
 #include <axle/notation.hpp>
+#include <axle/parse.hpp>
 #include <axle/text.hpp>
 
 #include <fmt/format.h>
 
 #include <charconv>
+#include <memory>
 
 namespace axle::cli {
 
@@ -40,20 +43,75 @@ std::string echo(std::string_view text) { return "'" + escaped(text, 80) + "'"; 
 
 std::string rank_text(const entry_info& e) { return e.spatial > 0 ? fmt::format("{}-D ", e.spatial) : std::string(); }
 
-std::span<const entry_info> lookup(std::string_view name) {
+namespace {
+
+bool has_axis(const value::layout& l, std::string_view name) {
+  for (int i = 0; i < l.natoms; ++i)
+    if (l.atoms[i].name() == name) return true;
+  return false;
+}
+
+/// What a layout's entry points at.
+struct layout_entry {
+  value::layout weight;
+  value::layout ungrouped;
+  std::string name;
+  entry_info info;
+};
+
+/// The axes a layout on the command line may name.
+constexpr std::string_view axis_names =
+    "N, C, O, I, G, M, D, H, W, gate, bias, direction, seq, heads, kv_heads, q_per_kv, head_dim, qkv, slot, pair, freq";
+constexpr std::string_view text_source = "given as text";
+
+operand layout_operand(std::string_view text) {
+  auto e = std::make_shared<layout_entry>();
+  try {
+    e->weight = parse_layout(text);
+  } catch (const layout_syntax_error& x) {
+    const bool unknown = x.error().problem == syntax_problem::unknown_axis;
+    throw tool_error(unknown ? fmt::format("{} (the axes are {})", x.what(), axis_names) : std::string(x.what()));
+  }
+  // With one group, G is dropped, as the catalogue's ungrouped weights drop it.
+  e->ungrouped = e->weight;
+  for (int i = 0; i < e->weight.natoms; ++i)
+    if (e->weight.atoms[i].name() == "G") e->ungrouped = value::drop_axis(e->weight, e->weight.atoms[i], false).layout;
+  e->name = to_string(e->weight);
+  int spatial = 0;
+  for (int i = 0; i < e->weight.natoms; ++i) {
+    bool seen = false;
+    for (int j = 0; j < i; ++j) seen = seen || e->weight.atoms[j].axis == e->weight.atoms[i].axis;
+    spatial += !seen && e->weight.atoms[i].spatial();
+  }
+  e->info = entry_info{e->name,         family::conv,        spatial, semantics::forward, has_axis(e->weight, "G"),
+                       &e->weight,      &e->ungrouped,       &e->weight, text_source,     status::verified,
+                       std::string_view{}, op_meaning{}};
+  return operand{std::span<const entry_info>(&e->info, 1), e};
+}
+
+}  // namespace
+
+operand lookup(std::string_view name) {
+  std::size_t first = 0;
+  while (first < name.size() && (name[first] == ' ' || name[first] == '\t')) ++first;
+  if (first < name.size() && name[first] == '(') return layout_operand(name);
   const auto all = catalogue::find_all(name);
-  if (!all.empty()) return all;
+  if (!all.empty()) return operand{all, nullptr};
   const auto close = catalogue::suggest(name);
   std::string hint;
   for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "") + std::string(close[k]);
-  throw tool_error(hint.empty() ? fmt::format("unknown op {} (axle list shows them all)", echo(name))
+  throw tool_error(hint.empty() ? fmt::format("unknown op {} (axle list shows them all; a layout is written in parentheses, "
+                                              "\"(O, I, H, W)\")",
+                                              echo(name))
                                 : fmt::format("unknown op {}; did you mean {}?", echo(name), hint));
 }
 
-std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view from, std::string_view to,
-                                                             std::optional<int> rank, std::optional<int> weight_ndim) {
-  const auto fs = lookup(from);
-  const auto ts = lookup(to);
+bool is_layout_entry(const entry_info& e) noexcept { return e.source == text_source; }
+
+entry_pair resolve_pair(std::string_view from, std::string_view to, std::optional<int> rank, std::optional<int> weight_ndim) {
+  entry_pair r{lookup(from), lookup(to), {}, {}};
+  const std::span<const entry_info> fs = r.from_operand.entries;
+  const std::span<const entry_info> ts = r.to_operand.entries;
   if (weight_ndim) {
     const entry_info* f = nullptr;
     for (const entry_info& e : fs)
@@ -61,24 +119,47 @@ std::pair<const entry_info*, const entry_info*> resolve_pair(std::string_view fr
     if (f == nullptr) {
       std::string dims;
       for (const entry_info& e : fs) dims += (dims.empty() ? "" : " or ") + std::to_string(e.weight->nentries);
-      throw tool_error(fmt::format("a {} weight has {} dimensions, but the input has {}", from, dims, *weight_ndim));
+      throw tool_error(r.from_operand.is_layout()
+                           ? fmt::format("the layout {} has {} dimensions, but the input has {}", fs[0].name, dims, *weight_ndim)
+                           : fmt::format("a {} weight has {} dimensions, but the input has {}", from, dims, *weight_ndim));
     }
     rank = f->spatial;
   }
   if (!rank) {
-    if (fs.size() == 1)
+    // An op of one rank decides; else a layout; else the command line must.
+    if (fs.size() == 1 && !r.from_operand.is_layout())
       rank = fs[0].spatial;
-    else if (ts.size() == 1)
+    else if (ts.size() == 1 && !r.to_operand.is_layout())
+      rank = ts[0].spatial;
+    else if (r.from_operand.is_layout())
+      rank = fs[0].spatial;
+    else if (r.to_operand.is_layout())
       rank = ts[0].spatial;
     else
       throw usage_error(fmt::format("{} and {} exist for several ranks: pass --rank", from, to));
   }
-  auto pick = [&](std::span<const entry_info> es, std::string_view name) {
+  // A layout is what it is: if it disagrees with the other side, the derivation names the axes.
+  auto pick = [&](std::span<const entry_info> es) {
+    if (es.size() == 1 && is_layout_entry(es[0])) return es[0];
     for (const entry_info& e : es)
-      if (e.spatial == *rank) return &e;
-    throw tool_error(fmt::format("{} has no {}-D form", name, *rank));
+      if (e.spatial == *rank) return e;
+    throw tool_error(fmt::format("{} has no {}-D form", es[0].name, *rank));
   };
-  return {pick(fs, from), pick(ts, to)};
+  r.from = pick(fs);
+  r.to = pick(ts);
+  // A layout given as text stores the tensor of the op it is paired with: that op's family,
+  // semantics and meaning (gate order and biases are in the layout; a GRU's reset placement, a
+  // rotary embedding, a section are the op's).
+  auto take_meaning = [](entry_info& layout, const entry_info& op) {
+    layout.family = op.family;
+    layout.semantics = op.semantics;
+    layout.meaning = op.meaning;
+  };
+  if (is_layout_entry(r.from) && !is_layout_entry(r.to))
+    take_meaning(r.from, r.to);
+  else if (is_layout_entry(r.to) && !is_layout_entry(r.from))
+    take_meaning(r.to, r.from);
+  return r;
 }
 
 void add_size_options(CLI::App& cmd, size_options& o) {

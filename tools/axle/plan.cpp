@@ -34,6 +34,11 @@ std::string indent_code(const std::string& code) {
   return out;
 }
 
+/// "torch.conv2d  (O, I, H, W)", or the layout alone when it was given as text.
+std::string describe_pair(const entry_info& e, const value::layout& l) {
+  return is_layout_entry(e) ? to_string(l) : fmt::format("{}  {}", e.name, to_string(l));
+}
+
 bool has_group_axis(const value::layout& l) {
   for (int i = 0; i < l.natoms; ++i)
     if (l.atoms[i].name() == "G") return true;
@@ -62,10 +67,12 @@ std::string missing_sizes(const op_conversion& c, const std::string& code) {
 }
 
 void run(const plan_options& o) {
-  const auto [f, t] = resolve_pair(o.from, o.to, o.rank);
+  const entry_pair e = resolve_pair(o.from, o.to, o.rank);
+  const entry_info* f = &e.from;
+  const entry_info* t = &e.to;
   const op_conversion c = conversion(*f, *t, o.sizes);
-  fmt::print("from     {}  {}\n", f->name, to_string(c.from_layout()));
-  fmt::print("to       {}  {}\n", t->name, to_string(c.to_layout()));
+  fmt::print("from     {}\n", describe_pair(*f, c.from_layout()));
+  fmt::print("to       {}\n", describe_pair(*t, c.to_layout()));
   fmt::print("plan     {}\n", c.notation());
   const std::string numpy = c.code(dialect::numpy);
   fmt::print("numpy    {}\n", indent_code(numpy));
@@ -84,12 +91,14 @@ void run(const plan_options& o) {
 
 void add_plan(CLI::App& app) {
   auto o = std::make_shared<plan_options>();
-  CLI::App* cmd = app.add_subcommand("plan", "Derive the conversion between two ops' weights, as a plan and as NumPy, PyTorch and JAX code");
+  CLI::App* cmd = app.add_subcommand(
+      "plan", "Derive the conversion between two ops' weights (or layouts), as a plan and as NumPy, PyTorch and JAX code");
   cmd->footer(
       "Examples:\n  axle plan torch.conv_transpose2d equinox.conv_transpose2d --groups 4\n"
-      "  axle plan llama.attention:wk transformers.llama_attention:k_proj --kv-heads 8");
-  cmd->add_option("from", o->from, "The op the weight comes from")->required();
-  cmd->add_option("to", o->to, "The op it goes to")->required();
+      "  axle plan llama.attention:wk transformers.llama_attention:k_proj --kv-heads 8\n"
+      "  axle plan \"(I, O, H~, W~)\" \"(H, W, O, I)\"");
+  cmd->add_option("from", o->from, "The op the weight comes from, or its layout in axle's notation: \"(O, I, H, W)\"")->required();
+  cmd->add_option("to", o->to, "The op it goes to, or its layout")->required();
   add_size_options(*cmd, o->sizes);
   cmd->add_option("--rank", o->rank, "Spatial rank, for ops that take any rank")->check(integer_in(0, 3));
   cmd->callback([o] { run(*o); });

@@ -38,7 +38,9 @@ constexpr std::string tuple_text(const Range& values) {
 
 [[nodiscard]] constexpr char lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-constexpr void append_lower(std::string& out, std::string_view s) {
+/// Appends `s` in lower case to a std::string or a static_string.
+template <class Out>
+constexpr void append_lower(Out& out, std::string_view s) {
   for (char c : s) out += lower(c);
 }
 
@@ -57,6 +59,50 @@ inline void append_escaped_byte(std::string& out, unsigned char c) {
     out += hex[c & 15];
   }
 }
+
+/// Appends the decimal digits of `value` (any integer type) without allocating.
+template <class Out, class Int>
+constexpr void append_int(Out& out, Int value) {
+  static_assert(std::is_integral_v<Int>);
+  char digits[24]{};
+  int n = 0;
+  unsigned long long u = 0;
+  if constexpr (std::is_signed_v<Int>) {
+    if (value < 0) out += '-';
+    u = value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  } else {
+    u = static_cast<unsigned long long>(value);
+  }
+  do {
+    digits[n++] = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u > 0);
+  while (n > 0) out += digits[--n];
+}
+
+/// Text of at most N characters, without allocation: what the printers write at compile time on
+/// every compiler (clang cannot evaluate std::string of libstdc++ 12 in constant expressions).
+/// Characters past N are dropped and `overflow` is set.
+template <std::size_t N>
+struct static_string {
+  char chars[N + 1]{};
+  std::size_t length = 0;
+  bool overflow = false;
+
+  constexpr static_string& operator+=(char c) noexcept {
+    if (length == N)
+      overflow = true;
+    else
+      chars[length++] = c;
+    return *this;
+  }
+  constexpr static_string& operator+=(std::string_view s) noexcept {
+    for (char c : s) *this += c;
+    return *this;
+  }
+  [[nodiscard]] constexpr std::string_view view() const noexcept { return {chars, length}; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return length; }
+};
 
 /// `s` as it may be echoed in a one-line message: backslash, control and non-ASCII bytes escaped
 /// (`\n`, `\x1b`), cut after `max` characters with "...".

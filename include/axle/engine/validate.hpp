@@ -44,8 +44,8 @@ namespace axle::value {
       int next = -1;
       for (int j = 0; j < l.natoms; ++j)
         if (l.atoms[j].axis == a.axis && l.atoms[j].stride == stride) next = j;
-      if (next < 0) return make_error(error_code::blocked_parts_do_not_chain, i, -1, stride);
-      ++chained;
+      // A part of extent 1 leaves the stride as it was: without the bound the walk would not end.
+      if (next < 0 || ++chained > count) return make_error(error_code::blocked_parts_do_not_chain, i, -1, stride);
       if (l.atoms[next].extent == dynamic_extent) break;
       stride *= l.atoms[next].extent;
     }

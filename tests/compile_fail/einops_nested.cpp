@@ -1,0 +1,15 @@
+// expect: nested_parentheses<axle::at_column<2>, axle::in_text<.*"\(\(g i\)\) o h w"
+// An einops pattern with parentheses inside parentheses (einops allows one level).
+#include <axle/einops.hpp>
+
+#include <type_traits>
+
+using namespace axle;
+using namespace axle::axes;
+
+#ifdef AXLE_COMPILE_FAIL
+using L = einops_t<"((g i)) o h w">;
+#else
+using L = einops_t<"(g i) o h w">;
+static_assert(std::is_same_v<L, layout<merged<G, I>, O, H, W>>);
+#endif
