@@ -205,6 +205,24 @@ class output_file {
   }
   void write(std::string_view text) { write(std::as_bytes(std::span<const char>(text.data(), text.size()))); }
 
+  /// Overwrites bytes already written, at `offset` (offset + size at most size()): for formats
+  /// whose writers patch a header after its data (zip's local headers).
+  void write_at(std::size_t offset, std::span<const std::byte> bytes) {
+    if (offset > written_ || bytes.size() > written_ - offset) detail::file_fail(path_, "write_at past the end of the data written");
+    const std::byte* p = bytes.data();
+    std::size_t n = bytes.size();
+    while (n > 0) {
+      const ::ssize_t w = ::pwrite(fd_, p, n, static_cast<::off_t>(offset));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        fail_write(errno);
+      }
+      p += w;
+      offset += static_cast<std::size_t>(w);
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+
   /// Bytes written so far.
   [[nodiscard]] std::size_t size() const noexcept { return written_; }
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
