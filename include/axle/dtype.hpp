@@ -5,6 +5,7 @@
 //     axle::dtype_bits(t);           // 16
 //     axle::numpy_descr(t);          // "<V2" (NumPy has no bfloat16: raw 2-byte void, as <axle/npy.hpp>)
 //     axle::dtype_of_v<float>;       // axle::dtype::F32: the element type a typed view reads it as
+//     axle::byte_size(t, shape);     // checked: nothing when the shape's size overflows
 //
 // The names and bit widths are the safetensors format's (huggingface/safetensors
 // safetensors/src/tensor.rs, enum Dtype and Dtype::bitsize), declared here in the format's own
@@ -17,8 +18,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <type_traits>
+
+#include "detail/checked.hpp"
 
 namespace axle {
 
@@ -91,6 +95,17 @@ inline constexpr std::array<dtype_row, dtype_count> dtype_table{{
   for (std::size_t k = 0; k < dtype_count; ++k)
     if (!detail::dtype_table[k].numpy.empty() && detail::dtype_table[k].numpy == d) return static_cast<dtype>(k);
   return std::nullopt;
+}
+
+/// The bytes a tensor of `shape` and `type` takes, or nothing when NumPy's size rule refuses the
+/// shape (a negative extent, or a size that does not fit in a signed 64-bit integer) or the
+/// elements of a sub-byte type do not fill whole bytes.
+[[nodiscard]] constexpr std::optional<std::uint64_t> byte_size(dtype type, std::span<const std::int64_t> shape) noexcept {
+  const auto n = detail::checked_shape_size(shape, 1);
+  if (!n) return std::nullopt;
+  const auto bits = detail::checked_mul<std::int64_t>(n->elements, static_cast<std::int64_t>(dtype_bits(type)));
+  if (!bits || *bits % 8 != 0) return std::nullopt;
+  return static_cast<std::uint64_t>(*bits / 8);
 }
 
 /// A 16-bit IEEE half-precision value, as its raw bits (for views of F16 tensors).

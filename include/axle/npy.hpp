@@ -694,13 +694,14 @@ inline array read(const std::filesystem::path& path) {
 // Writing
 // ---------------------------------------------------------------------------
 
-// The preamble and header numpy.save would write for this array.
-inline std::string encode_header(const array& a) {
-  std::string dict = "{'descr': '" + std::string(descr(a.dtype)) +
-                     "', 'fortran_order': False, 'shape': " + shape_string(a.shape) + ", }";
-  if (!a.shape.empty()) {
+// The preamble and header numpy.save would write for a C-order array of NumPy descr `type_descr`
+// ("<f4", "|u1", "<i8", ...) and this shape.
+inline std::string encode_header(std::string_view type_descr, std::span<const std::size_t> shape) {
+  std::string dict = "{'descr': '" + std::string(type_descr) +
+                     "', 'fortran_order': False, 'shape': " + shape_string(shape) + ", }";
+  if (!shape.empty()) {
     // numpy leaves room to grow the first axis in place (GROWTH_AXIS_MAX_DIGITS = 21)
-    const std::size_t digits = std::to_string(a.shape.front()).size();
+    const std::size_t digits = std::to_string(shape.front()).size();
     if (digits < 21) dict.append(21 - digits, ' ');
   }
   const std::size_t hlen = dict.size() + 1;  // + '\n'
@@ -718,9 +719,12 @@ inline std::string encode_header(const array& a) {
     out += '\n';
     return out;
   }
-  throw error("npy: header for shape with " + std::to_string(a.shape.size()) +
+  throw error("npy: header for shape with " + std::to_string(shape.size()) +
               " dimensions is too large for format 2.0");
 }
+
+// The preamble and header numpy.save would write for this array.
+inline std::string encode_header(const array& a) { return encode_header(descr(a.dtype), a.shape); }
 
 // Writes the complete .npy encoding of `a` to `out`.
 inline void write(std::ostream& out, const array& a) {

@@ -150,16 +150,7 @@ struct stamp {
   return stamp{std::string(op), std::string(text.substr(open))};
 }
 
-/// The bytes a tensor of `shape` and `type` takes, or nothing when NumPy's size rule refuses the
-/// shape (a negative extent, or a size that does not fit in a signed 64-bit integer) or the
-/// elements of a sub-byte type do not fill whole bytes.
-[[nodiscard]] inline std::optional<std::uint64_t> byte_size(axle::dtype type, std::span<const std::int64_t> shape) noexcept {
-  const auto n = axle::detail::checked_shape_size(shape, 1);
-  if (!n) return std::nullopt;
-  const auto bits = axle::detail::checked_mul<std::int64_t>(n->elements, static_cast<std::int64_t>(dtype_bits(type)));
-  if (!bits || *bits % 8 != 0) return std::nullopt;
-  return static_cast<std::uint64_t>(*bits / 8);
-}
+using axle::byte_size;
 
 namespace detail {
 
