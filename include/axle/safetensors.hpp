@@ -843,15 +843,15 @@ inline void write_index(const std::filesystem::path& path, const index& ix, bool
   return shard;
 }
 
-/// The file name of shard `k` (from 0) of `n`: `model-00001-of-00002.safetensors`; a single shard
-/// is `model.safetensors` (huggingface_hub, SAFETENSORS_WEIGHTS_FILE_PATTERN).
-[[nodiscard]] inline std::string shard_name(std::size_t k, std::size_t n) {
-  if (n == 1) return "model.safetensors";
+/// The file name of shard `k` (from 0) of `n`: `model-00001-of-00002.safetensors` for the prefix
+/// `model` (huggingface_hub constants.py, SAFETENSORS_WEIGHTS_FILE_PATTERN, with the suffix of
+/// serialization/_base.py).
+[[nodiscard]] inline std::string shard_name(std::size_t k, std::size_t n, std::string_view prefix = "model") {
   auto five = [](std::size_t v) {
     std::string s = std::to_string(v);
     return std::string(s.size() < 5 ? 5 - s.size() : 0, '0') + s;
   };
-  return "model-" + five(k + 1) + "-of-" + five(n) + ".safetensors";
+  return std::string(prefix) + "-" + five(k + 1) + "-of-" + five(n) + ".safetensors";
 }
 
 /// A checkpoint of one file or of shards under an index; shards open the first time one of their

@@ -293,7 +293,7 @@ BOOST_AUTO_TEST_CASE(shard_plan_follows_huggingface_hub) {
   const std::vector<std::uint64_t> sizes{4, 4, 3, 12, 2, 6};
   BOOST_TEST((st::shard_plan(sizes, 10) == std::vector<std::size_t>{0, 0, 2, 1, 2, 3}));
   BOOST_TEST(st::shard_name(0, 3) == "model-00001-of-00003.safetensors");
-  BOOST_TEST(st::shard_name(0, 1) == "model.safetensors");
+  BOOST_TEST(st::shard_name(11, 12, "big") == "big-00012-of-00012.safetensors");
 }
 
 BOOST_AUTO_TEST_CASE(sharded_checkpoints_open_lazily_and_are_checked) {

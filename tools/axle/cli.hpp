@@ -71,5 +71,6 @@ void add_list(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_plan(CLI::App& app);
 void add_convert(CLI::App& app);
+void add_convert_checkpoint(CLI::App& app);
 
 }  // namespace axle::cli

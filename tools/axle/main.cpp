@@ -4,6 +4,7 @@
 //     axle explain <framework>.<op>                  an op's layout, orientation, semantics and source
 //     axle plan <from> <to> [--groups G] [--rank N]  the conversion, in axle notation and as code
 //     axle convert <from> <to> in.npy out.npy [--groups G] [--force]
+//     axle convert-checkpoint IN OUT [--rules R.toml] [--preset P] [--dry-run] [--verify] [--strict]
 //
 // `axle <command> --help` describes each command. Conversions are derived at run time by the
 // same engine that derives plan_t at compile time (<axle/value.hpp>), from the catalogue's
@@ -44,7 +45,7 @@ std::string command_hint(const CLI::App& app, std::string_view name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"axle: tensor layouts across frameworks — list, explain, plan and convert weights", "axle"};
+  CLI::App app{"axle: tensor layouts across frameworks — list, explain, plan and convert weights and checkpoints", "axle"};
   app.set_version_flag("--version", fmt::format("axle {}.{}.{}", axle::version_major, axle::version_minor, axle::version_patch));
   app.require_subcommand(1);
   app.footer("`axle <command> --help` describes a command. Names are <framework>.<op> as `axle list` shows them.");
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   axle::cli::add_explain(app);
   axle::cli::add_plan(app);
   axle::cli::add_convert(app);
+  axle::cli::add_convert_checkpoint(app);
   std::string command;
   if (argc > 1) command = argv[1];
   bool known = false;
