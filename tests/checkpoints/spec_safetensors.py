@@ -28,24 +28,26 @@ def dtype_of(a):
 
 
 def write(path, tensors, metadata=None):
-    """tensors: {name: numpy array}. Returns the bytes written."""
+    """tensors: {name: numpy array}. Returns the file's bytes."""
     items = sorted(tensors.items(), key=lambda kv: (-ENUM_ORDER.index(dtype_of(kv[1])), kv[0].encode()))
     header = {}
     if metadata is not None:
         header["__metadata__"] = dict(sorted(metadata.items()))
     offset = 0
-    blobs = []
     for name, a in items:
-        b = np.ascontiguousarray(a).astype(np.dtype(TO_NUMPY[dtype_of(a)]), copy=False).tobytes()
-        header[name] = {"dtype": dtype_of(a), "shape": list(a.shape), "data_offsets": [offset, offset + len(b)]}
-        offset += len(b)
-        blobs.append(b)
+        n = a.size * np.dtype(TO_NUMPY[dtype_of(a)]).itemsize
+        header[name] = {"dtype": dtype_of(a), "shape": list(a.shape), "data_offsets": [offset, offset + n]}
+        offset += n
     text = json.dumps(header, separators=(",", ":"), ensure_ascii=False).encode()
     text += b" " * ((8 - len(text) % 8) % 8)
-    data = struct.pack("<Q", len(text)) + text + b"".join(blobs)
     with open(path, "wb") as f:
-        f.write(data)
-    return data
+        f.write(struct.pack("<Q", len(text)) + text)
+        for _, a in items:  # one tensor at a time: checkpoints of a few GB stay cheap to write
+            f.write(np.ascontiguousarray(a).astype(np.dtype(TO_NUMPY[dtype_of(a)]), copy=False).tobytes())
+    if offset > 1 << 24:
+        return None
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def read(path):
