@@ -218,6 +218,11 @@ def main():
         expect_error("converting a converted tensor again", tmp, ["convert-checkpoint", p("once.safetensors"), p("twice.safetensors"), "--rules", p("eqx.toml")],
                      "tensor 'dec.up.weight' is stamped 'equinox.conv_transpose2d (O, I, H, W)': it already has the layout of "
                      "equinox.conv_transpose2d; converting it again would transpose it twice")
+        with open(p("conv.toml"), "w") as f:
+            f.write('[[rule]]\nmatch = "dec.up.weight"\nfrom = "torch.conv2d"\nto = "flax.conv"\n')
+        expect_error("a stamp that says another op", tmp, ["convert-checkpoint", p("once.safetensors"), p("twice.safetensors"), "--rules", p("conv.toml")],
+                     "tensor 'dec.up.weight' is stamped 'equinox.conv_transpose2d (O, I, H, W)', but " + p("conv.toml") +
+                     ":1 reads it as a torch.conv2d weight (O, I, H, W)")
         code, _, err = run("convert-checkpoint", p("once.safetensors"), p("twice.safetensors"), "--rules", p("eqx.toml"), "--reconvert")
         check("--reconvert converts it anyway", code == 0, err)
 

@@ -17,6 +17,7 @@
 #include "cli.hpp"
 #include "rules.hpp"
 
+#include <axle/catalogue.hpp>
 #include <axle/convert.hpp>
 #include <axle/file.hpp>
 #include <axle/notation.hpp>
@@ -198,8 +199,17 @@ std::vector<tensor_plan> make_plan(const checkpoint_reader& in, const rule_set& 
         // The stamp the input carries, if any, must say the source layout.
         const auto s = in.stamp(t.name);
         const std::string from_text = to_string(p.layouts->from);
-        if (s && !o.reconvert && s->layout != from_text && !p.identity) {
-          if (s->layout == p.out_stamp->layout)
+        // A stamp names the op too: the same layout text in another family (an Equinox
+        // ConvTranspose2d and a PyTorch Conv2d are both (O, I, H, W)) is another tensor.
+        auto family_of = [](const std::string& op) -> std::optional<family> {
+          const auto all = catalogue::find_all(op);
+          if (all.empty()) return std::nullopt;
+          return all.front().family;
+        };
+        const auto stamped_family = s ? family_of(s->op) : std::nullopt;
+        const bool is_source = s && s->layout == from_text && (!stamped_family || *stamped_family == p.from.entry->family);
+        if (s && !o.reconvert && !is_source) {
+          if (s->layout == p.out_stamp->layout && (!stamped_family || *stamped_family == p.to.entry->family))
             throw tool_error(fmt::format("tensor {} is stamped {}: it already has the layout of {}; converting it again would transpose it twice "
                                          "(--reconvert converts it anyway)",
                                          echo(t.name), echo(safetensors::stamp_text(*s)), p.to.name));
