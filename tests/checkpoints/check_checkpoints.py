@@ -10,6 +10,7 @@ output directory exactly as it was; a conversion killed half-way must leave noth
 Usage: check_checkpoints.py path/to/axle"""
 import json
 import os
+import pty
 import signal
 import struct
 import subprocess
@@ -210,6 +211,24 @@ def main():
               and "torch.conv_transpose2d ((G, I), O, H~, W~) -> equinox.conv_transpose2d ((G, O), I, H, W): "
                   "split((G, I) → G, I) · swap(O, I) · flip(H, W) · merge(G, O → (G, O))" in out
               and "'enc.conv.weight' -> 'enc.conv.kernel'  F32 (8, 3, 3, 3) -> (3, 3, 3, 8)" in out, out)
+
+        # On a terminal: a progress line (tensors, bytes, rate, time left), erased at the end.
+        primary, secondary = pty.openpty()
+        proc = subprocess.Popen([AXLE, "convert-checkpoint", p("in.safetensors"), p("tty.safetensors"), "--preset", "torch-to-flax", "--rules",
+                                 p("flax.toml")], stdout=subprocess.PIPE, stderr=secondary)
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+        proc.wait()
+        os.close(primary)
+        check("a progress line on a terminal", proc.returncode == 0 and b"/20 tensors" in shown and b"/s" in shown and b" s left" in shown, shown)
 
         # --- stamps: a second conversion is refused ---------------------------------------------
         with open(p("eqx.toml"), "w") as f:
