@@ -231,7 +231,7 @@ class reader {
     if (it != index_.end()) return it->second;
     std::string hint;
     const auto close = axle::close_matches(name, names_);
-    for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "; did you mean ") + detail::quote_name(close[k]);
+    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += detail::quote_name(close[k]); }
     detail::fail(name_, "no array " + detail::quote_name(name) + hint + (hint.empty() ? "" : "?"));
   }
 

@@ -12,6 +12,8 @@
 //     axle::safetensors::writer out("out.safetensors", {{"a", axle::dtype::F32, {2, 3}}}, {{"format", "pt"}});
 //     out.write("a", bytes);   // each tensor's data in turn, in out.order(); chunks append
 //     out.commit();            // complete, or nothing at the path
+//     // or, after out.map(): fill out.region(name) in any order, from any thread; out.filled(name)
+//     // (out.populate(name) first brings its pages in at once)
 //
 // Reading. `file` maps the file with axle::mapped_file and validates everything before any of it
 // is used, in the reference reader's order (huggingface/safetensors safetensors/src/tensor.rs,
@@ -66,6 +68,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -283,7 +286,7 @@ inline std::string kind_of(const json& v) {
 
 inline std::string dtype_list() {
   std::string s;
-  for (std::size_t k = 0; k < dtype_count; ++k) s += (k ? " " : "") + std::string(dtype_name(static_cast<axle::dtype>(k)));
+  for (std::size_t k = 0; k < dtype_count; ++k) { s += (k ? " " : ""); s += std::string(dtype_name(static_cast<axle::dtype>(k))); }
   return s;
 }
 
@@ -407,7 +410,7 @@ class file {
     if (it != index_.end()) return it->second;
     std::string hint;
     const auto close = axle::close_matches(name, names_);
-    for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "; did you mean ") + detail::quote_name(close[k]);
+    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += detail::quote_name(close[k]); }
     detail::fail(name_, "no tensor " + detail::quote_name(name) + hint + (hint.empty() ? "" : "?"));
   }
 
@@ -610,9 +613,63 @@ class writer {
     return current_ < tensors_.size() ? std::string_view(tensors_[current_].name) : std::string_view();
   }
 
+  /// Maps the whole file for writing in place (axle::output_file::map): from then on each tensor's
+  /// bytes are region(name), to be filled in any order, from any thread, and reported with
+  /// filled(name). A conversion then writes straight into the file's cache, with no write() per
+  /// tensor. Returns false, and changes nothing, where the file system cannot allocate the file
+  /// ahead; only before any data was written.
+  bool map() {
+    if (mapped_) return true;
+    if (current_ != 0 || written_ != 0) detail::fail(name_, "map() after data was written");
+    std::uint64_t total = data_start_;
+    for (std::uint64_t n : sizes_) total += n;  // the header checked that the sum fits
+    std::span<std::byte> all;
+    guarded([&] { all = out_->map(static_cast<std::size_t>(total)); });
+    if (all.empty() && total > data_start_) return false;
+    base_ = all.data();
+    mapped_ = true;
+    filled_ = std::make_unique<std::atomic<bool>[]>(tensors_.size());
+    std::uint64_t at = data_start_;
+    for (std::size_t k = 0; k < tensors_.size(); ++k) {
+      offsets_.push_back(at);
+      index_.emplace(tensors_[k].name, k);
+      at += sizes_[k];
+    }
+    return true;
+  }
+  [[nodiscard]] bool mapped() const noexcept { return mapped_; }
+  /// Where tensor `name`'s data goes in the mapped file (after map()).
+  [[nodiscard]] std::span<std::byte> region(std::string_view name) const {
+    const std::size_t k = mapped_index(name);
+    return {base_ + offsets_[k], static_cast<std::size_t>(sizes_[k])};
+  }
+  /// Brings region(name)'s pages in for writing at once (axle::output_file::populate): call it
+  /// just before filling the region, so the pages are held only while they are written.
+  void populate(std::string_view name) const {
+    const std::size_t k = mapped_index(name);
+    out_->populate(static_cast<std::size_t>(offsets_[k]), static_cast<std::size_t>(sizes_[k]));
+  }
+  /// Reports that region(name) holds the tensor's data; safe from any thread.
+  void filled(std::string_view name) { filled_[mapped_index(name)].store(true, std::memory_order_release); }
+  /// Lets the system drop a filled tensor's pages from memory (they stay in the file).
+  void release(std::string_view name) const {
+    const std::size_t k = mapped_index(name);
+    out_->release(static_cast<std::size_t>(offsets_[k]), static_cast<std::size_t>(sizes_[k]));
+  }
+
   /// Appends data of tensor `name`, which must be the tensor under way or, once that is complete,
-  /// the next one; a tensor's data may come in several chunks.
+  /// the next one; a tensor's data may come in several chunks. After map(): copies the whole
+  /// tensor's data into its region, in any order.
   void write(std::string_view name, std::span<const std::byte> data) {
+    if (mapped_) {
+      populate(name);
+      const auto r = region(name);
+      if (data.size() != r.size())
+        detail::fail(name_, "tensor " + detail::quote_name(name) + ": " + std::to_string(data.size()) + " bytes given for " + std::to_string(r.size()));
+      if (!data.empty()) std::memcpy(r.data(), data.data(), data.size());
+      filled(name);
+      return;
+    }
     while (current_ < tensors_.size() && written_ == sizes_[current_] && tensors_[current_].name != name) advance();
     if (current_ >= tensors_.size() || tensors_[current_].name != name) {
       const std::string expected = current_ < tensors_.size() ? detail::quote_name(tensors_[current_].name) : std::string("no more data");
@@ -628,6 +685,13 @@ class writer {
 
   /// Checks that every tensor's data is complete, then gives the file its name.
   void commit() {
+    if (mapped_) {
+      for (std::size_t k = 0; k < tensors_.size(); ++k)
+        if (!filled_[k].load(std::memory_order_acquire))
+          detail::fail(name_, "tensor " + detail::quote_name(tensors_[k].name) + ": its data was not written; the file is not complete");
+      guarded([&] { out_->commit(); });
+      return;
+    }
     while (current_ < tensors_.size() && written_ == sizes_[current_]) advance();
     if (current_ < tensors_.size())
       detail::fail(name_, "tensor " + detail::quote_name(tensors_[current_].name) + ": " + std::to_string(written_) + " of " +
@@ -646,7 +710,7 @@ class writer {
       json += "\"__metadata__\":{";
       bool first = true;
       for (const auto& [k, v] : *metadata) {
-        json += (first ? "" : ",") + detail::json_string(k, file, "metadata key") + ":" + detail::json_string(v, file, "metadata value");
+        { json += (first ? "" : ","); json += detail::json_string(k, file, "metadata key") + ":" + detail::json_string(v, file, "metadata value"); }
         first = false;
       }
       json += "}";
@@ -662,7 +726,7 @@ class writer {
       if (!end) detail::fail(file, "the tensors' data does not fit in 64 bits");
       if (json.size() > 1) json += ",";
       json += detail::json_string(t.name, file, "tensor name") + ":{\"dtype\":\"" + std::string(dtype_name(t.dtype)) + "\",\"shape\":[";
-      for (std::size_t k = 0; k < t.shape.size(); ++k) json += (k ? "," : "") + std::to_string(t.shape[k]);
+      for (std::size_t k = 0; k < t.shape.size(); ++k) { json += (k ? "," : ""); json += std::to_string(t.shape[k]); }
       json += "],\"data_offsets\":[" + std::to_string(at) + "," + std::to_string(*end) + "]}";
       at = *end;
       if (sizes) sizes->push_back(*size);
@@ -680,6 +744,12 @@ class writer {
   void advance() {
     ++current_;
     written_ = 0;
+  }
+  std::size_t mapped_index(std::string_view name) const {
+    if (!mapped_) detail::fail(name_, "region() before map()");
+    const auto it = index_.find(std::string(name));
+    if (it == index_.end()) detail::fail(name_, "no tensor " + detail::quote_name(name) + " in this file");
+    return it->second;
   }
   template <class F>
   void guarded(F f) {
@@ -699,6 +769,12 @@ class writer {
   std::size_t data_start_ = 0;
   std::size_t current_ = 0;
   std::uint64_t written_ = 0;
+  // After map():
+  bool mapped_ = false;
+  std::byte* base_ = nullptr;
+  std::vector<std::uint64_t> offsets_;
+  std::unordered_map<std::string, std::size_t> index_;
+  std::unique_ptr<std::atomic<bool>[]> filled_;
 };
 
 /// Writes a whole file from tensors whose data is in memory: `data[k]` holds the bytes of
@@ -920,7 +996,7 @@ class checkpoint {
     if (it != shard_of_.end()) return it->first;
     std::string hint;
     const auto close = axle::close_matches(name, names_);
-    for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "; did you mean ") + detail::quote_name(close[k]);
+    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += detail::quote_name(close[k]); }
     detail::fail(path_.string(), "no tensor " + detail::quote_name(name) + hint + (hint.empty() ? "" : "?"));
   }
 

@@ -286,6 +286,43 @@ BOOST_AUTO_TEST_CASE(an_unfinished_writer_leaves_nothing) {
   BOOST_TEST(slurp(dir / "exists.safetensors") == "old");
 }
 
+BOOST_AUTO_TEST_CASE(a_mapped_writer_fills_tensors_in_any_order) {
+  temp_dir dir;
+  const std::string w = floats({1, 2, 3, 4, 5, 6});
+  const std::string b = floats({7, 8});
+  const std::vector<st::entry> tensors{{"w", axle::dtype::F32, {2, 3}}, {"b", axle::dtype::F32, {2}}, {"e", axle::dtype::F32, {0}}};
+  {
+    st::writer out(dir / "m.safetensors", tensors);
+    BOOST_REQUIRE(out.map());  // the file system of the temporary directory allocates ahead (ext4, xfs, tmpfs do)
+    BOOST_TEST(out.mapped());
+    // "w" (last in the file) first, then "b" through write(), "e" (no bytes) reported as filled.
+    const auto rw = out.region("w");
+    BOOST_TEST(rw.size() == 24u);
+    out.populate("w");
+    std::memcpy(rw.data(), w.data(), w.size());
+    out.filled("w");
+    out.release("w");
+    check_message_contains<st::error>([&] { out.write("b", as_bytes(floats({7}))); }, "tensor 'b': 4 bytes given for 8");
+    out.write("b", as_bytes(b));
+    check_message_contains<st::error>([&] { out.commit(); }, "tensor 'e': its data was not written; the file is not complete");
+    BOOST_TEST(fs::is_empty(dir.path));
+    out.filled("e");
+    out.commit();
+  }
+  // The bytes of the format's layout, as the streaming writer writes them: "b", "e", "w" by name.
+  const std::string header = R"({"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"e":{"dtype":"F32","shape":[0],"data_offsets":[8,8]},)"
+                             R"("w":{"dtype":"F32","shape":[2,3],"data_offsets":[8,32]}})";
+  const std::string padded = header + std::string((8 - header.size() % 8) % 8, ' ');
+  BOOST_TEST(slurp(dir / "m.safetensors") == u64le(padded.size()) + padded + b + w);
+  {
+    st::writer out(dir / "n.safetensors", tensors);
+    BOOST_REQUIRE(out.map());
+    out.write("w", as_bytes(w));
+    check_message_contains<st::error>([&] { (void)out.region("x"); }, "no tensor 'x' in this file");
+  }  // never committed
+  BOOST_TEST(!fs::exists(dir / "n.safetensors"));
+}
+
 // --- sharded checkpoints -----------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(shard_plan_follows_huggingface_hub) {
