@@ -163,6 +163,26 @@ class safetensors_writer final : public checkpoint_writer {
         written(d.bytes.size());
       }
     }
+    finish();
+  }
+
+  bool map() override {
+    std::size_t mapped = 0;
+    for (auto& w : writers_) mapped += w->map() ? 1 : 0;
+    if (mapped != 0 && mapped != writers_.size()) throw tool_error(fmt::format("{}: some shards could be mapped for writing and some not", path_));
+    if (mapped == 0) return false;
+    shard_of_.assign(tensors_.size(), 0);
+    std::size_t next = 0;
+    for (std::size_t s = 0; s < writers_.size(); ++s)
+      for (std::size_t j = 0; j < writers_[s]->order().size(); ++j) shard_of_[order_[next++]] = s;
+    return true;
+  }
+  std::span<std::byte> region(std::size_t k) override { return writers_[shard_of_[k]]->region(tensors_[k].name); }
+  void populate(std::size_t k) override { writers_[shard_of_[k]]->populate(tensors_[k].name); }
+  void filled(std::size_t k) override { writers_[shard_of_[k]]->filled(tensors_[k].name); }
+  void release(std::size_t k) override { writers_[shard_of_[k]]->release(tensors_[k].name); }
+
+  void finish() override {
     // Every shard is complete before any gets its name; the index comes last.
     std::size_t committed = 0;
     try {
@@ -186,6 +206,7 @@ class safetensors_writer final : public checkpoint_writer {
   bool sharded_ = false;
   std::vector<std::string> shard_paths_;
   std::vector<std::unique_ptr<safetensors::writer>> writers_;
+  std::vector<std::size_t> shard_of_;  // after map(): the shard of each tensor
   safetensors::index index_;
 };
 

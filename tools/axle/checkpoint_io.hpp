@@ -96,6 +96,17 @@ class checkpoint_writer {
   /// complete — or leaves nothing when anything fails. `written(bytes)` is told of each write.
   virtual void run(const std::function<tensor_data(std::size_t)>& produce, const std::function<void(std::uint64_t)>& written) = 0;
 
+  /// Or, for formats whose files can be filled in place (safetensors): map() maps every output
+  /// file (false where the file system cannot: then run()); region(k) is where tensor k's bytes go,
+  /// filled from any thread and reported with filled(k); populate(k) brings its pages in just
+  /// before they are written, release(k) drops them from memory; finish() makes the output complete.
+  virtual bool map() { return false; }
+  virtual std::span<std::byte> region(std::size_t) { return {}; }
+  virtual void populate(std::size_t) {}
+  virtual void filled(std::size_t) {}
+  virtual void release(std::size_t) {}
+  virtual void finish() {}
+
  protected:
   std::vector<tensor_desc> tensors_;
   std::vector<std::size_t> order_;

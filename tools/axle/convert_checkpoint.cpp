@@ -8,10 +8,12 @@
 //    layout stamps that say a tensor is already converted, the output's existence — and every
 //    problem is reported at once, before anything is written.
 // 2. --dry-run prints the plan and stops.
-// 3. Run: a pool of workers converts tensors in the order the output wants them, within a memory
-//    budget of the largest tensor's size, while the writer writes them one after the other;
-//    copied tensors go from the mapped input to the output without a copy in memory. The output
-//    is complete or absent.
+// 3. Run: a pool of workers takes the tensors in the order the output wants them, within a memory
+//    budget of the largest tensor's (source and result). A safetensors output is sized, allocated
+//    and mapped first, and each tensor is copied or converted straight into its place, its pages
+//    released once written (fill_in_place); an .npz output is written by its writer one tensor
+//    after the other while the workers convert ahead (stream); copied tensors go from the mapped
+//    input to the output without a copy in memory. Either way the output is complete or absent.
 #include "checkpoint_io.hpp"
 #include "checkpoint_verify.hpp"
 #include "cli.hpp"
@@ -25,18 +27,23 @@
 
 #include <fmt/format.h>
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <exception>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -120,7 +127,7 @@ struct problems {
     if (items.empty()) return;
     if (items.size() == 1) throw tool_error(items[0]);
     std::string all = fmt::format("{} problems, nothing written: ", items.size());
-    for (std::size_t k = 0; k < items.size() && k < 20; ++k) all += (k ? "; " : "") + items[k];
+    for (std::size_t k = 0; k < items.size() && k < 20; ++k) { all += (k ? "; " : ""); all += items[k]; }
     if (items.size() > 20) all += fmt::format("; and {} more", items.size() - 20);
     throw tool_error(all);
   }
@@ -227,7 +234,7 @@ std::vector<tensor_plan> make_plan(const checkpoint_reader& in, const rule_set& 
     std::string all = fmt::format("{} {} a rule, since {} cannot tell what {} {}: ", asked.size(), asked.size() == 1 ? "tensor needs" : "tensors need",
                                   asked.size() == 1 ? "its name and rank" : "their names and ranks", asked.size() == 1 ? "it" : "they",
                                   asked.size() == 1 ? "is" : "are");
-    for (std::size_t k = 0; k < asked.size() && k < 10; ++k) all += (k ? "; " : "") + asked[k];
+    for (std::size_t k = 0; k < asked.size() && k < 10; ++k) { all += (k ? "; " : ""); all += asked[k]; }
     if (asked.size() > 10) all += fmt::format("; and {} more", asked.size() - 10);
     bad.add(all);
   }
@@ -275,169 +282,341 @@ void materialize_bytes(const strided_map& m, std::size_t item, const std::byte* 
   }
 }
 
-/// Converts tensors ahead of the writer, in its order, within a memory budget.
-class pipeline {
- public:
-  pipeline(const checkpoint_reader& in, std::vector<tensor_plan>& plans, std::vector<std::size_t> order, int threads, bool verify)
-      : in_(in), plans_(plans), order_(std::move(order)), verify_(verify), slots_(order_.size()) {
-    for (std::size_t pos = 0; pos < order_.size(); ++pos) budget_ = std::max(budget_, cost(plans_[order_[pos]]));
-    for (int k = 0; k < threads; ++k) workers_.emplace_back([this] { work(); });
-  }
-  pipeline(const pipeline&) = delete;
-  pipeline& operator=(const pipeline&) = delete;
-  ~pipeline() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
+/// A buffer aligned to 64 bytes: the copy kernel's transposes run several times faster into
+/// rows that start on a cache line. Large buffers are mapped with their pages populated at once
+/// (cheaper than a fault per page), and returned to the system when freed.
+struct aligned_buffer {
+  std::byte* data = nullptr;
+  std::size_t size = 0;
+  bool mapped = false;
+  explicit aligned_buffer(std::size_t n) : size(n) {
+    if (n >= (std::size_t{1} << 20)) {
+      void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+      data = static_cast<std::byte*>(p);
+      mapped = true;
+    } else {
+      data = static_cast<std::byte*>(::operator new(std::max<std::size_t>(n, 1), std::align_val_t{64}));
     }
-    cv_.notify_all();
-    for (std::thread& t : workers_) t.join();
   }
-
-  /// The data of the tensor at position `pos` of the order, once ready.
-  tensor_data take(std::size_t pos) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait(lock, [&] { return slots_[pos].done; });
-    slot& s = slots_[pos];
-    if (s.error) std::rethrow_exception(s.error);
-    tensor_data d = std::move(s.data);
-    s.data = {};
-    return d;
+  aligned_buffer(const aligned_buffer&) = delete;
+  aligned_buffer& operator=(const aligned_buffer&) = delete;
+  ~aligned_buffer() {
+    if (mapped)
+      ::munmap(data, size);
+    else
+      ::operator delete(data, std::align_val_t{64});
   }
+};
 
-  [[nodiscard]] std::uint64_t budget() const noexcept { return budget_; }
-  [[nodiscard]] std::uint64_t peak() const noexcept { return peak_; }
+/// Checks a conversion with the reference engine, as --verify asks.
+void verify_plan(tensor_plan& p, const tensor_desc& t, std::span<const std::byte> source, std::span<const std::byte> converted) {
+  verify_request r{p.from.entry,
+                   p.to.entry,
+                   p.layouts->from,
+                   p.layouts->to,
+                   p.layouts->sizes,
+                   std::vector<index_t>(t.shape.begin(), t.shape.end()),
+                   std::vector<index_t>(p.out.shape.begin(), p.out.shape.end()),
+                   t.dtype,
+                   p.layouts->grouped};
+  p.verified = verify_conversion(r, source, converted);
+}
 
- private:
-  struct slot {
-    bool done = false;
-    tensor_data data;
-    std::exception_ptr error;
+/// Counts what is done, for the progress line; shared by the workers.
+struct tally {
+  std::atomic<std::size_t> tensors{0};
+  std::atomic<std::uint64_t> bytes{0};
+};
+
+/// Runs jobs on a pool of workers in a given order, each admitted while the memory it holds
+/// fits a budget (the largest job's, so any single job runs), and rethrows the first failure. A
+/// job may keep its memory past its end (data lent to a writer): it returns it through the
+/// shared accounting, which outlives the pool.
+class workers {
+ public:
+  using job = std::function<void(std::size_t, workers&)>;
+  struct accounting {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::uint64_t in_flight = 0;
+    std::uint64_t peak = 0;
+    void give_back(std::uint64_t c) {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        in_flight -= c;
+      }
+      cv.notify_all();
+    }
   };
 
-  /// Bytes a tensor holds in memory while it waits for the writer.
-  std::uint64_t cost(const tensor_plan& p) const {
-    const bool mapped = in_.format() != checkpoint_format::npz;
-    const bool moves = p.what == action::convert && !p.identity;
-    return (moves ? p.out.bytes : 0) + (mapped ? 0 : in_.tensors()[p.input].bytes);
+  workers(std::vector<std::uint64_t> costs, int threads, job run) : costs_(std::move(costs)), run_(std::move(run)) {
+    for (std::uint64_t c : costs_) budget_ = std::max(budget_, c);
+    kept_.assign(costs_.size(), 0);
+    for (int k = 0; k < threads; ++k) threads_.emplace_back([this] { work(); });
+  }
+  workers(const workers&) = delete;
+  workers& operator=(const workers&) = delete;
+  ~workers() {
+    stop();
+    for (std::thread& t : threads_) t.join();
   }
 
-  void work() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    for (;;) {
-      cv_.wait(lock, [&] {
-        if (stopping_ || next_ == order_.size()) return true;
-        const std::uint64_t c = cost(plans_[order_[next_]]);
-        return in_flight_ == 0 || in_flight_ + c <= budget_;
-      });
-      if (stopping_ || next_ == order_.size()) return;
-      const std::size_t pos = next_++;
-      const std::uint64_t c = cost(plans_[order_[pos]]);
-      in_flight_ += c;
-      peak_ = std::max(peak_, in_flight_);
+  /// Waits for every job (or stop()), calling `tick` now and then; rethrows a job's failure.
+  void wait(const std::function<void()>& tick) {
+    std::unique_lock<std::mutex> lock(a_->mutex);
+    while (finished_ < costs_.size() && !error_ && !stopping_) {
+      a_->cv.wait_for(lock, std::chrono::milliseconds(100));
       lock.unlock();
-      tensor_data d;
-      std::exception_ptr error;
+      tick();
+      lock.lock();
+    }
+    if (error_) std::rethrow_exception(error_);
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(a_->mutex);
+      stopping_ = true;
+    }
+    a_->cv.notify_all();
+  }
+  /// Job `k` keeps its memory when it returns; whoever holds it calls accounting()->give_back.
+  void keep(std::size_t k) { kept_[k] = 1; }
+  [[nodiscard]] const std::shared_ptr<accounting>& shared() const noexcept { return a_; }
+  [[nodiscard]] std::uint64_t cost(std::size_t k) const noexcept { return costs_[k]; }
+  [[nodiscard]] std::uint64_t peak() const {
+    std::lock_guard<std::mutex> lock(a_->mutex);
+    return a_->peak;
+  }
+
+ private:
+  void work() {
+    std::unique_lock<std::mutex> lock(a_->mutex);
+    for (;;) {
+      a_->cv.wait(lock, [&] {
+        return stopping_ || error_ || next_ == costs_.size() || a_->in_flight == 0 || a_->in_flight + costs_[next_] <= budget_;
+      });
+      if (stopping_ || error_ || next_ == costs_.size()) return;
+      const std::size_t k = next_++;
+      a_->in_flight += costs_[k];
+      a_->peak = std::max(a_->peak, a_->in_flight);
+      lock.unlock();
+      std::exception_ptr failure;
       try {
-        d = produce(plans_[order_[pos]], c);
+        run_(k, *this);
       } catch (...) {
-        error = std::current_exception();
+        failure = std::current_exception();
       }
       lock.lock();
-      if (error) {
-        in_flight_ -= c;
-        slots_[pos].error = error;
-      } else {
-        slots_[pos].data = std::move(d);
-      }
-      slots_[pos].done = true;
-      cv_.notify_all();
+      if (failure && !error_) error_ = failure;
+      if (!kept_[k] || failure) a_->in_flight -= costs_[k];
+      ++finished_;
+      a_->cv.notify_all();
     }
   }
 
-  /// What keeps a tensor's memory: released to the budget (and its mapped pages to the system)
-  /// when the writer is done with it.
-  std::shared_ptr<const void> keeper(std::shared_ptr<const void> owned, std::uint64_t c, const std::string* release) {
-    struct hold {
-      std::shared_ptr<const void> owned;
-    };
-    return std::shared_ptr<const void>(new hold{std::move(owned)}, [this, c, release](const void* h) {
-      delete static_cast<const hold*>(h);
-      if (release != nullptr) in_.release(*release);
-      {
-        std::lock_guard<std::mutex> lock(mutex_);
-        in_flight_ -= c;
-      }
-      cv_.notify_all();
-    });
-  }
-
-  tensor_data produce(tensor_plan& p, std::uint64_t c) {
-    const tensor_desc& t = in_.tensors()[p.input];
-    std::span<const std::byte> source;
-    std::shared_ptr<std::vector<std::byte>> read;
-    if (const auto m = in_.mapped(t.name)) {
-      source = *m;
-    } else {
-      read = std::make_shared<std::vector<std::byte>>(static_cast<std::size_t>(t.bytes));
-      in_.read_into(t.name, *read);
-      source = *read;
-    }
-    const std::string* release = read ? nullptr : &p.name;
-    if (p.what != action::convert || p.identity) return {source, keeper(read, c, release)};
-    auto target = std::shared_ptr<std::byte[]>(new std::byte[std::max<std::size_t>(static_cast<std::size_t>(p.out.bytes), 1)]);
-    materialize_bytes(p.map, dtype_bits(t.dtype) / 8, source.data(), target.get());
-    const std::span<const std::byte> converted(target.get(), static_cast<std::size_t>(p.out.bytes));
-    if (verify_ && verifiable(*p.from.entry)) {
-      verify_request r{p.from.entry,
-                       p.to.entry,
-                       p.layouts->from,
-                       p.layouts->to,
-                       p.layouts->sizes,
-                       std::vector<index_t>(t.shape.begin(), t.shape.end()),
-                       std::vector<index_t>(p.out.shape.begin(), p.out.shape.end()),
-                       t.dtype,
-                       p.layouts->grouped};
-      p.verified = verify_conversion(r, source, converted);
-    }
-    if (release != nullptr) in_.release(*release);
-    return {converted, keeper(std::shared_ptr<const void>(target, target.get()), c, nullptr)};
-  }
-
-  const checkpoint_reader& in_;
-  std::vector<tensor_plan>& plans_;
-  std::vector<std::size_t> order_;
-  bool verify_ = false;
-  std::vector<slot> slots_;
-  std::vector<std::thread> workers_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
+  std::vector<std::uint64_t> costs_;
+  job run_;
+  std::shared_ptr<accounting> a_ = std::make_shared<accounting>();
+  std::vector<char> kept_;
+  std::vector<std::thread> threads_;
   std::size_t next_ = 0;
-  std::uint64_t in_flight_ = 0;
+  std::size_t finished_ = 0;
   std::uint64_t budget_ = 0;
-  std::uint64_t peak_ = 0;
+  std::exception_ptr error_;
   bool stopping_ = false;
 };
+
+/// The bytes of a tensor's input, mapped or read.
+struct source_bytes {
+  std::span<const std::byte> bytes;
+  std::unique_ptr<aligned_buffer> read;  // when the input is not mapped (.npz)
+};
+source_bytes source_of(const checkpoint_reader& in, const tensor_desc& t) {
+  source_bytes s;
+  if (const auto m = in.mapped(t.name)) {
+    s.bytes = *m;
+  } else {
+    s.read = std::make_unique<aligned_buffer>(static_cast<std::size_t>(t.bytes));
+    in.read_into(t.name, std::span<std::byte>(s.read->data, s.read->size));
+    s.bytes = std::span<const std::byte>(s.read->data, s.read->size);
+  }
+  return s;
+}
+
+/// Fills a mapped output in place: each tensor copied or converted straight into its region,
+/// in parallel, holding the source's and the region's pages (or an aligned buffer) of at most a
+/// budget's worth of tensors, released as soon as each is written.
+void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkpoint_writer& out, const std::vector<std::size_t>& plan_of,
+                   int threads, bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
+  const std::vector<std::size_t>& order = out.order();
+  std::vector<std::uint64_t> costs;
+  for (std::size_t k : order) {
+    const tensor_plan& p = plans[plan_of[k]];
+    const std::uint64_t src = in.tensors()[p.input].bytes;
+    // Mapped source pages and the region's pages; a read (.npz) source's buffer instead of pages.
+    costs.push_back(src + p.out.bytes);
+  }
+  workers pool(costs, threads, [&](std::size_t pos, workers&) {
+    const std::size_t k = order[pos];
+    tensor_plan& p = plans[plan_of[k]];
+    const tensor_desc& t = in.tensors()[p.input];
+    const std::span<std::byte> dst = out.region(k);
+    if (p.what != action::convert || p.identity) {
+      out.populate(k);
+      if (const auto m = in.mapped(t.name)) {
+        if (!m->empty()) std::memcpy(dst.data(), m->data(), m->size());
+        in.release(t.name);
+      } else {
+        in.read_into(t.name, dst);
+      }
+    } else {
+      // Into the region when it starts on a cache line, else through an aligned buffer; the
+      // source's pages go before the region's come in, so two tensors' worth are held at most.
+      source_bytes s = source_of(in, t);
+      const std::size_t item = dtype_bits(t.dtype) / 8;
+      std::unique_ptr<aligned_buffer> stage;
+      if (reinterpret_cast<std::uintptr_t>(dst.data()) % 64 != 0 && !dst.empty())
+        stage = std::make_unique<aligned_buffer>(dst.size());
+      else
+        out.populate(k);
+      const std::span<std::byte> target = stage ? std::span<std::byte>(stage->data, stage->size) : dst;
+      if (!target.empty()) materialize_bytes(p.map, item, s.bytes.data(), target.data());
+      if (verify && verifiable(*p.from.entry)) verify_plan(p, t, s.bytes, target);
+      if (!s.read) in.release(t.name);
+      s = {};
+      if (stage) {
+        out.populate(k);
+        std::memcpy(dst.data(), stage->data, dst.size());
+      }
+    }
+    out.filled(k);
+    out.release(k);
+    done.bytes += p.out.bytes;
+    ++done.tensors;
+  });
+  pool.wait(tick);
+  peak = pool.peak();
+}
+
+/// Streams tensors to a writer that takes them in its own order (.npz): workers convert ahead
+/// within the budget, the writer (on its own thread) takes each when it is ready.
+void stream(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkpoint_writer& out, const std::vector<std::size_t>& plan_of, int threads,
+            bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
+  const std::vector<std::size_t>& order = out.order();
+  std::vector<std::size_t> position(plan_of.size());
+  for (std::size_t pos = 0; pos < order.size(); ++pos) position[order[pos]] = pos;
+  struct shared {
+    std::mutex mutex;
+    std::condition_variable cv;
+    std::vector<std::optional<tensor_data>> slots;
+    bool abandoned = false;
+  };
+  auto sh = std::make_shared<shared>();
+  sh->slots.resize(order.size());
+  std::vector<std::uint64_t> costs;
+  const bool mapped_input = in.format() != checkpoint_format::npz;
+  for (std::size_t k : order) {
+    const tensor_plan& p = plans[plan_of[k]];
+    const bool moves = p.what == action::convert && !p.identity;
+    costs.push_back((moves ? p.out.bytes : 0) + (mapped_input ? 0 : in.tensors()[p.input].bytes));
+  }
+  workers pool(costs, threads, [&](std::size_t pos, workers& self) {
+    const std::size_t k = order[pos];
+    tensor_plan& p = plans[plan_of[k]];
+    const tensor_desc& t = in.tensors()[p.input];
+    auto s = std::make_shared<source_bytes>(source_of(in, t));
+    const std::shared_ptr<workers::accounting> acc = self.shared();
+    const std::uint64_t c = self.cost(pos);
+    const std::string* release = s->read ? nullptr : &p.name;
+    const checkpoint_reader* reader = &in;
+    tensor_data d;
+    if (p.what != action::convert || p.identity) {
+      d.bytes = s->bytes;
+      d.keep = std::shared_ptr<const void>(s.get(), [s, acc, c, release, reader](const void*) mutable {
+        s.reset();
+        if (release != nullptr) reader->release(*release);
+        acc->give_back(c);
+      });
+    } else {
+      auto target = std::make_shared<aligned_buffer>(static_cast<std::size_t>(p.out.bytes));
+      materialize_bytes(p.map, dtype_bits(t.dtype) / 8, s->bytes.data(), target->data);
+      d.bytes = std::span<const std::byte>(target->data, static_cast<std::size_t>(p.out.bytes));
+      if (verify && verifiable(*p.from.entry)) verify_plan(p, t, s->bytes, d.bytes);
+      if (release != nullptr) in.release(*release);
+      s.reset();
+      d.keep = std::shared_ptr<const void>(target.get(), [target, acc, c](const void*) mutable {
+        target.reset();
+        acc->give_back(c);
+      });
+    }
+    self.keep(pos);
+    {
+      std::lock_guard<std::mutex> lock(sh->mutex);
+      sh->slots[pos] = std::move(d);
+    }
+    sh->cv.notify_all();
+  });
+  std::exception_ptr writer_failure;
+  std::thread writer([&] {
+    try {
+      out.run(
+          [&](std::size_t k) {
+            const std::size_t pos = position[k];
+            std::unique_lock<std::mutex> lock(sh->mutex);
+            while (!sh->slots[pos]) {
+              if (sh->abandoned) throw tool_error("stopped");  // a worker failed: the pool reports it
+              sh->cv.wait_for(lock, std::chrono::milliseconds(50));
+            }
+            tensor_data d = std::move(*sh->slots[pos]);
+            sh->slots[pos].reset();
+            return d;
+          },
+          [&](std::uint64_t n) {
+            done.bytes += n;
+            ++done.tensors;
+          });
+    } catch (...) {
+      writer_failure = std::current_exception();
+      pool.stop();
+    }
+  });
+  std::exception_ptr failure;
+  try {
+    pool.wait(tick);
+  } catch (...) {
+    failure = std::current_exception();
+    {
+      std::lock_guard<std::mutex> lock(sh->mutex);
+      sh->abandoned = true;
+    }
+    sh->cv.notify_all();
+  }
+  writer.join();
+  // Tensors converted but not written (after a failure) are freed with `sh`, once the pool's
+  // destructor has joined the workers that may still be filling slots.
+  if (failure) std::rethrow_exception(failure);
+  if (writer_failure) std::rethrow_exception(writer_failure);
+  peak = pool.peak();
+}
 
 /// A progress line on a terminal: tensors, bytes, rate, time left.
 class progress {
  public:
   progress(std::size_t tensors, std::uint64_t bytes) : tensors_(tensors), bytes_(bytes), on_(::isatty(2) != 0) {}
-  void add(std::uint64_t n) {
-    ++done_tensors_;
-    done_bytes_ += n;
+  void show(std::size_t done_tensors, std::uint64_t done_bytes) {
     if (!on_) return;
     const auto now = clock::now();
-    if (now - last_ < std::chrono::milliseconds(100) && done_tensors_ < tensors_) return;
+    if (now - last_ < std::chrono::milliseconds(100) && done_tensors < tensors_) return;
     last_ = now;
     const double s = std::chrono::duration<double>(now - start_).count();
-    const double rate = s > 0 ? static_cast<double>(done_bytes_) / s : 0;
-    const double left = rate > 0 ? static_cast<double>(bytes_ - done_bytes_) / rate : 0;
-    const double frac = bytes_ ? static_cast<double>(done_bytes_) / static_cast<double>(bytes_) : 1.0;
+    const double rate = s > 0 ? static_cast<double>(done_bytes) / s : 0;
+    const double left = rate > 0 ? static_cast<double>(bytes_ - std::min(bytes_, done_bytes)) / rate : 0;
+    const double frac = bytes_ ? static_cast<double>(done_bytes) / static_cast<double>(bytes_) : 1.0;
     const int width = 24;
-    const int filled = static_cast<int>(frac * width);
+    const int filled = std::clamp(static_cast<int>(frac * width), 0, width);
     fmt::print(stderr, "\r[{}{}] {}/{} tensors  {}/{}  {}/s  {:.0f} s left  ", std::string(static_cast<std::size_t>(filled), '#'),
-               std::string(static_cast<std::size_t>(width - filled), ' '), done_tensors_, tensors_, bytes_text(done_bytes_), bytes_text(bytes_),
+               std::string(static_cast<std::size_t>(width - filled), ' '), done_tensors, tensors_, bytes_text(done_bytes), bytes_text(bytes_),
                bytes_text(static_cast<std::uint64_t>(rate)), left);
     std::fflush(stderr);
   }
@@ -451,8 +630,6 @@ class progress {
   std::size_t tensors_;
   std::uint64_t bytes_;
   bool on_;
-  std::size_t done_tensors_ = 0;
-  std::uint64_t done_bytes_ = 0;
   clock::time_point start_ = clock::now();
   clock::time_point last_{};
 };
@@ -540,22 +717,20 @@ void run(const options& o) {
     for (const auto& [k, v] : rules.set_metadata) (*metadata)[k] = v;
   }
   const auto out = checkpoint_writer::create(o.out, out_tensors, metadata, stamps, wo);
-
-  std::vector<std::size_t> order;  // plans in the writer's order
-  for (std::size_t k : out->order()) order.push_back(plan_of[k]);
-  std::vector<std::size_t> position(plans.size());
-  for (std::size_t pos = 0; pos < order.size(); ++pos) position[order[pos]] = pos;
   const int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::uint64_t total = 0;
   for (const tensor_desc& t : out_tensors) total += t.bytes;
   progress bar(out_tensors.size(), total);
-  std::uint64_t budget = 0, peak = 0;
-  {
-    pipeline work(*in, plans, order, threads, o.verify);
-    out->run([&](std::size_t k) { return work.take(position[plan_of[k]]); }, [&](std::uint64_t n) { bar.add(n); });
-    budget = work.budget();
-    peak = work.peak();
+  tally done;
+  const auto tick = [&] { bar.show(done.tensors.load(), done.bytes.load()); };
+  std::uint64_t peak = 0;
+  if (out->map()) {
+    fill_in_place(*in, plans, *out, plan_of, threads, o.verify, done, tick, peak);
+    out->finish();
+  } else {
+    stream(*in, plans, *out, plan_of, threads, o.verify, done, tick, peak);
   }
+  tick();
   bar.finish();
 
   // The summary.
@@ -568,12 +743,11 @@ void run(const options& o) {
     if (!p.by) unmatched.push_back(echo(p.name));
   }
   const double s = bar.seconds();
-  fmt::print("{} -> {}: {} converted, {} copied, {} dropped; {} in {:.2f} s ({}/s); at most {} of tensors in memory\n", o.in,
+  fmt::print("{} -> {}: {} converted, {} copied, {} dropped; {} in {:.2f} s ({}/s); at most {} of tensors held at once\n", o.in,
              fmt::join(out->files(), ", "), converted, copied, dropped, bytes_text(total), s, bytes_text(s > 0 ? static_cast<std::uint64_t>(static_cast<double>(total) / s) : 0),
              bytes_text(peak));
-  static_cast<void>(budget);
   if (!unmatched.empty())
-    fmt::print("matched by no rule, copied unchanged: {}\n",
+    fmt::print("matched by no rule, copied unchanged: {}{}\n",
                fmt::join(unmatched.begin(), unmatched.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(unmatched.size(), 50)), ", "),
                unmatched.size() > 50 ? fmt::format(" and {} more", unmatched.size() - 50) : "");
   if (!out->keeps_metadata() && !stamps.empty())

@@ -578,13 +578,16 @@ resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, co
   if (all.empty()) {
     const auto close = catalogue::suggest(text);
     std::string hint;
-    for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "; did you mean ") + std::string(close[k]);
+    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += std::string(close[k]); }
     throw tool_error(fmt::format("{}: unknown op {}{} (axle list shows them all)", r.origin, echo(text), hint.empty() ? "" : hint + "?"));
   }
   const entry_info* e = catalogue::find_for_weight_ndim(text, ndim);
   if (e == nullptr) {
     std::string dims;
-    for (const entry_info& x : all) dims += (dims.empty() ? "" : " or ") + std::to_string(x.weight->nentries);
+    for (const entry_info& x : all) {
+      if (!dims.empty()) dims += " or ";
+      dims += std::to_string(x.weight->nentries);
+    }
     throw tool_error(fmt::format("{}: tensor {} has {} dimensions, but a {} weight has {}", r.origin, echo(tensor), ndim, text, dims));
   }
   return {e, std::string(e->name)};
@@ -597,7 +600,7 @@ resolved_op resolve_rule_target(const std::string& text, const resolved_op& from
   if (all.empty()) {
     const auto close = catalogue::suggest(text);
     std::string hint;
-    for (std::size_t k = 0; k < close.size(); ++k) hint += (k ? ", " : "; did you mean ") + std::string(close[k]);
+    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += std::string(close[k]); }
     throw tool_error(fmt::format("{}: unknown op {}{} (axle list shows them all)", r.origin, echo(text), hint.empty() ? "" : hint + "?"));
   }
   const entry_info* t = catalogue::find(text, from.entry->spatial);
