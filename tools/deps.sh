@@ -26,7 +26,10 @@ axle_install_packages() {
 }
 
 # What building and running the examples and the tool needs.
-AXLE_BUILD_PACKAGES=(ca-certificates cmake ninja-build g++-12 libfmt-dev libboost-dev libeigen3-dev libcli11-dev)
+# Checkpoints: nlohmann::json (safetensors headers), libzip through pkg-config (.npz), toml11 (the
+# rules of `axle convert-checkpoint`).
+AXLE_BUILD_PACKAGES=(ca-certificates cmake ninja-build g++-12 libfmt-dev libboost-dev libeigen3-dev libcli11-dev
+                     nlohmann-json3-dev libzip-dev pkgconf libtoml11-dev)
 # What the whole test suite needs in addition: the second compiler and its sanitizer runtime,
 # Boost.Test, Debian's Python with NumPy (code rendering), PyTorch and ONNX (live conformance),
 # pkg-config (the installed axle.pc).

@@ -4,6 +4,7 @@
 //     axle::output_file out("w_eqx.npy", force);      // nothing appears at the path yet
 //     out.write(header); out.write(data);             // ... in order, as much as needed
 //     out.commit();                                   // flushed, linked into place, directory synced
+//     auto place = out.map(n);                        // or: the whole file, mapped, filled in place
 //
 // An output_file that is destroyed before commit() leaves nothing behind — not even when the
 // process is killed: on Linux the data goes to an unnamed file (O_TMPFILE) that only commit()
@@ -185,7 +186,8 @@ class output_file {
     if (!force && fs::exists(fs::symlink_status(path, ec))) detail::file_fail(path, "already exists; pass --force to overwrite it");
     dir_ = path.has_parent_path() ? path.parent_path() : fs::path(".");
 #ifdef O_TMPFILE
-    if (!named_temporaries_forced()) fd_ = ::open(dir_.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0666 & ~current_umask());
+    // Read and write: map() needs both for a shared writable mapping.
+    if (!named_temporaries_forced()) fd_ = ::open(dir_.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0666 & ~current_umask());
 #endif
     if (fd_ < 0) open_named();
   }
@@ -195,6 +197,7 @@ class output_file {
 
   /// Appends `bytes` to the file.
   void write(std::span<const std::byte> bytes) {
+    if (map_ != nullptr) detail::file_fail(path_, "write after map: the file has its final size");
     const std::byte* p = bytes.data();
     std::size_t n = bytes.size();
     while (n > 0) {
@@ -210,6 +213,84 @@ class output_file {
   }
   void write(std::string_view text) { write(std::as_bytes(std::span<const char>(text.data(), text.size()))); }
 
+  /// Overwrites bytes already written, at `offset` (offset + size at most size()): for formats
+  /// whose writers patch a header after its data (zip's local headers).
+  void write_at(std::size_t offset, std::span<const std::byte> bytes) {
+    if (offset > written_ || bytes.size() > written_ - offset) detail::file_fail(path_, "write_at past the end of the data written");
+    if (map_ != nullptr) {
+      std::copy(bytes.begin(), bytes.end(), map_ + offset);
+      return;
+    }
+    const std::byte* p = bytes.data();
+    std::size_t n = bytes.size();
+    while (n > 0) {
+      const ::ssize_t w = ::pwrite(fd_, p, n, static_cast<::off_t>(offset));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        fail_write(errno);
+      }
+      p += w;
+      offset += static_cast<std::size_t>(w);
+      n -= static_cast<std::size_t>(w);
+    }
+  }
+
+  /// Makes the file `n` bytes long, its blocks allocated, and maps it for writing in place: for
+  /// writers that fill a file of known size out of order or from several threads, without a
+  /// write() per byte (on some systems write() costs several times a copy into a mapping). The
+  /// bytes written before stay; size() becomes n; write() may no longer append, write_at() writes
+  /// into the mapping. Returns an empty span, and changes nothing, where the file system cannot
+  /// allocate blocks ahead (the caller keeps writing); a full disk is an error here, not a fault
+  /// later. commit() unmaps.
+  [[nodiscard]] std::span<std::byte> map(std::size_t n) {
+    if (map_ != nullptr) return {map_, map_size_};
+    if (n < written_) detail::file_fail(path_, "map: smaller than the data written");
+    if (n == 0) return {};
+#ifdef __linux__
+    if (::fallocate(fd_, 0, 0, static_cast<::off_t>(n)) != 0) {
+      const int e = errno;
+      if (e == EOPNOTSUPP || e == ENOSYS) return {};
+      fail_write(e);
+    }
+#else
+    if (const int e = ::posix_fallocate(fd_, 0, static_cast<::off_t>(n)); e != 0) {
+      if (e == EOPNOTSUPP || e == EINVAL) return {};
+      fail_write(e);
+    }
+#endif
+    void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
+    if (p == MAP_FAILED) detail::file_fail(path_, "cannot map for writing", errno);
+    map_ = static_cast<std::byte*>(p);
+    map_size_ = n;
+    written_ = n;
+    return {map_, n};
+  }
+
+  /// Brings the mapped pages of [offset, offset + n) in for writing at once, where the system
+  /// can (Linux 5.14 and later): faster than a fault per page when a writer fills them.
+  void populate(std::size_t offset, std::size_t n) const noexcept {
+#ifdef MADV_POPULATE_WRITE
+    if (map_ == nullptr || offset >= map_size_) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t begin = offset / page * page;
+    const std::size_t end = std::min(map_size_, offset + n);
+    if (end > begin) ::madvise(map_ + begin, end - begin, MADV_POPULATE_WRITE);
+#else
+    static_cast<void>(offset);
+    static_cast<void>(n);
+#endif
+  }
+
+  /// Tells the system that mapped bytes [offset, offset + n) need not stay in memory: they stay in
+  /// the file (and in its cache), only this process stops holding them.
+  void release(std::size_t offset, std::size_t n) const noexcept {
+    if (map_ == nullptr || offset >= map_size_) return;
+    const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    const std::size_t begin = (offset + page - 1) / page * page;
+    const std::size_t end = std::min(map_size_, offset + n) / page * page;
+    if (end > begin) ::madvise(map_ + begin, end - begin, MADV_DONTNEED);
+  }
+
   /// Bytes written so far.
   [[nodiscard]] std::size_t size() const noexcept { return written_; }
   [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
@@ -218,6 +299,7 @@ class output_file {
   /// a file that appeared at the path in the meantime is never replaced.
   void commit() {
     if (committed_) return;
+    unmap();
     if (::fsync(fd_) != 0) fail_write(errno);
     if (temp_.empty()) {
       link_unnamed();
@@ -263,7 +345,7 @@ class output_file {
     for (int attempt = 0; attempt < 100; ++attempt) {
       const std::filesystem::path t = dir_ / temporary_name(counter.fetch_add(1) + 1);
       slot_ = detail::temporaries::instance().add(t.string());
-      fd_ = ::open(t.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+      fd_ = ::open(t.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (fd_ >= 0) {
         temp_ = t;
         return;
@@ -337,7 +419,14 @@ class output_file {
 
   [[noreturn]] void fail_write(int e) { detail::file_fail(path_, "write failed", e); }
 
+  void unmap() noexcept {
+    if (map_ != nullptr) ::munmap(map_, map_size_);
+    map_ = nullptr;
+    map_size_ = 0;
+  }
+
   void abandon() noexcept {
+    unmap();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     if (!temp_.empty()) ::unlink(temp_.c_str());
@@ -352,6 +441,8 @@ class output_file {
   int fd_ = -1;
   int slot_ = -1;
   std::size_t written_ = 0;
+  std::byte* map_ = nullptr;  // the file, mapped for writing in place (map())
+  std::size_t map_size_ = 0;
   bool force_ = false;
   bool committed_ = false;
 };

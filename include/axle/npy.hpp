@@ -1011,30 +1011,42 @@ inline mapped_array map(const std::filesystem::path& path) {
 // Writing
 // ---------------------------------------------------------------------------
 
-// The preamble and header numpy.save writes for this array (numpy/numpy numpy/lib/format.py
+// The preamble and header numpy.save writes for a C-order array of NumPy descr `type_descr`
+// ("<f4", "|u1", "<i8", ...) and this shape (numpy/numpy numpy/lib/format.py
 // (_write_array_header)): the dict with sorted keys, room to grow the first axis in place
-// (GROWTH_AXIS_MAX_DIGITS = 21), spaces and a newline up to a multiple of 64 bytes. With at most
-// max_dimensions extents it always fits format 1.0, which NumPy then chooses.
-inline std::string encode_header(const array& a) {
-  if (!detail::shape_size(a.shape, item_size(a.dtype))) throw error("npy: " + detail::shape_problem(a.shape, name(a.dtype)));
-  std::string dict = "{'descr': '" + std::string(descr(a.dtype)) +
-                     "', 'fortran_order': False, 'shape': " + shape_string(a.shape) + ", }";
-  if (!a.shape.empty()) {
-    const std::size_t digits = std::to_string(a.shape.front()).size();
+// (GROWTH_AXIS_MAX_DIGITS = 21), spaces and a newline up to a multiple of 64 bytes; format 1.0 when
+// the header fits it, as NumPy chooses.
+inline std::string encode_header(std::string_view type_descr, std::span<const std::size_t> shape) {
+  std::string dict = "{'descr': '" + std::string(type_descr) +
+                     "', 'fortran_order': False, 'shape': " + shape_string(shape) + ", }";
+  if (!shape.empty()) {
+    // numpy leaves room to grow the first axis in place (GROWTH_AXIS_MAX_DIGITS = 21)
+    const std::size_t digits = std::to_string(shape.front()).size();
     if (digits < 21) dict.append(21 - digits, ' ');
   }
   const std::size_t hlen = dict.size() + 1;  // + '\n'
-  const std::size_t pad = 64 - ((10 + hlen) % 64);
-  const std::size_t total = hlen + pad;
-  std::string out = "\x93NUMPY";
-  out += '\x01';
-  out += '\0';
-  out += static_cast<char>(total & 0xffu);
-  out += static_cast<char>((total >> 8) & 0xffu);
-  out += dict;
-  out.append(pad, ' ');
-  out += '\n';
-  return out;
+  for (unsigned major = 1; major <= 2; ++major) {
+    const std::size_t len_bytes = major == 1 ? 2 : 4;
+    const std::size_t pad = 64 - ((8 + len_bytes + hlen) % 64);
+    const std::size_t total = hlen + pad;
+    if (total > (major == 1 ? 0xffffu : 0xffffffffu)) continue;
+    std::string out = "\x93NUMPY";
+    out += static_cast<char>(major);
+    out += '\0';
+    for (std::size_t i = 0; i < len_bytes; ++i) out += static_cast<char>((total >> (8 * i)) & 0xffu);
+    out += dict;
+    out.append(pad, ' ');
+    out += '\n';
+    return out;
+  }
+  throw error("npy: header for shape with " + std::to_string(shape.size()) +
+              " dimensions is too large for format 2.0");
+}
+
+// The header numpy.save writes for this array; npy::error when its shape is not a NumPy array's.
+inline std::string encode_header(const array& a) {
+  if (!detail::shape_size(a.shape, item_size(a.dtype))) throw error("npy: " + detail::shape_problem(a.shape, name(a.dtype)));
+  return encode_header(descr(a.dtype), a.shape);
 }
 
 // Writes the complete .npy encoding of `a` to `out`.

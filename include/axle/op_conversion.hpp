@@ -54,6 +54,7 @@ struct op_options {
   std::optional<index_t> heads;     // attention (query) heads
   std::optional<index_t> kv_heads;  // key/value heads (grouped-query attention)
   bool fold_bias = false;           // sum two biases into one
+  std::vector<axis_size> sizes;     // other axes' sizes a shape cannot tell (M of a blocked layout, ...)
 };
 
 /// "the query projection" for "qkv:q", "gate i" for "gate:i": a section in words.
@@ -389,6 +390,7 @@ class op_conversion {
       bind("G", g);
       grouped_ = true;
     }
+    for (const axis_size& s : options_.sizes) bind(s.axis, s.extent);
     if (options_.heads && (detail::layout_has_axis_named(source_, "heads") || detail::layout_has_axis_named(target_, "heads") ||
                            !f_->meaning.sections.empty()))
       bind("heads", *options_.heads);

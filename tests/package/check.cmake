@@ -58,6 +58,12 @@ if(MODE STREQUAL "install")
   run(${_configure} -S "${_consumer}" -B "${WORK_DIR}/build" "-DCMAKE_PREFIX_PATH=${_prefix}" -DCONSUMER_MODE=find_package)
   run(${CMAKE_COMMAND} --build "${WORK_DIR}/build")
   run("${WORK_DIR}/build/consumer")
+  if(EXPECT_CHECKPOINTS)  # the build has axle::safetensors and axle::npz: so must the consumer
+    if(NOT EXISTS "${WORK_DIR}/build/checkpoint_consumer")
+      message(FATAL_ERROR "the consumer found no axle::safetensors / axle::npz (${MODE})")
+    endif()
+    run("${WORK_DIR}/build/checkpoint_consumer")
+  endif()
   # A component that does not exist, or whose dependency is missing: not found, with the reason.
   run_fails("axle has no component 'nonsense'"
             ${_configure} -S "${_consumer}" -B "${WORK_DIR}/nonsense" "-DCMAKE_PREFIX_PATH=${_prefix}"

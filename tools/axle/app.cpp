@@ -54,7 +54,7 @@ std::string leftover(const CLI::App& app, bool arguments) {
 }  // namespace
 
 std::unique_ptr<CLI::App> make_app() {
-  auto app = std::make_unique<CLI::App>("axle: tensor layouts across frameworks — list, explain, plan and convert weights", "axle");
+  auto app = std::make_unique<CLI::App>("axle: tensor layouts across frameworks — list, explain, plan and convert weights and checkpoints", "axle");
   app->set_version_flag("--version", fmt::format("axle {}.{}.{}", version_major, version_minor, version_patch));
   app->require_subcommand(1);
   app->footer(
@@ -65,6 +65,7 @@ std::unique_ptr<CLI::App> make_app() {
   add_explain(*app);
   add_plan(*app);
   add_convert(*app);
+  add_convert_checkpoint(*app);
   return app;
 }
 

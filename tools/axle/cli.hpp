@@ -95,7 +95,7 @@ entry_pair resolve_pair(std::string_view from, std::string_view to, std::optiona
 struct size_options {
   std::optional<index_t> groups, heads, kv_heads;
   bool fold_bias = false;
-  [[nodiscard]] op_options options() const { return {groups, heads, kv_heads, fold_bias}; }
+  [[nodiscard]] op_options options() const { return {groups, heads, kv_heads, fold_bias, {}}; }
 };
 
 /// Registers --groups, --heads, --kv-heads and --fold-bias on a command.
@@ -108,5 +108,6 @@ void add_list(CLI::App& app);
 void add_explain(CLI::App& app);
 void add_plan(CLI::App& app);
 void add_convert(CLI::App& app);
+void add_convert_checkpoint(CLI::App& app);
 
 }  // namespace axle::cli

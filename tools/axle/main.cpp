@@ -4,6 +4,7 @@
 //     axle explain <op or layout>                    an op's layout, orientation, semantics and source
 //     axle plan <from> <to> [--groups G] [--rank N]  the conversion, in axle notation and as code
 //     axle convert <from> <to> in.npy out.npy [--groups G] [--force]
+//     axle convert-checkpoint IN OUT [--rules R.toml] [--preset P] [--dry-run] [--verify] [--strict]
 //
 // Wherever an op name is accepted, so is a layout in axle's notation, quoted: "(O, H, W, I)".
 // `axle <command> --help` describes each command (docs/cli.md: the whole command line, its
