@@ -26,6 +26,9 @@
 #include "engine/apply.hpp"
 #include "engine/derive.hpp"
 #include "engine/normal_form.hpp"
+#include "fast/apply_types.hpp"
+#include "fast/atom_plan.hpp"
+#include "fast/simple_plan.hpp"
 #include "layout.hpp"
 #include "steps.hpp"
 
@@ -104,6 +107,23 @@ struct plan_for<From, To, true, false> {
   using type = typename reporting<diagnostic, plan<>>::type;
 };
 
+/// plan_t: between two simple layouts by pack expansion (simple_plan.hpp), otherwise the engine
+/// (which also reports errors).
+template <class From, class To, class Simple = typename simple_plan<From, To>::type>
+struct plan_fast {
+  using type = Simple;
+};
+template <class From, class To, class Atoms = typename atom_plan<From, To>::type>
+struct plan_atoms {
+  using type = Atoms;
+};
+template <class From, class To>
+struct plan_atoms<From, To, no_atom_plan> {
+  using type = typename plan_for<From, To>::type;
+};
+template <class From, class To>
+struct plan_fast<From, To, no_simple_plan> : plan_atoms<From, To> {};
+
 template <class P>
 struct step_list;
 template <class... Ss>
@@ -157,6 +177,22 @@ struct applied<P, L, false, true, true> {
   using type = typename applied<second, typename applied<first, L>::type>::type;
 };
 
+/// apply_t: the layout by pack expansion over the steps (apply_types.hpp) when L is valid and
+/// every step applies in the simple way, otherwise the engine (which also reports errors).
+template <class L, bool Simple = simple_layout_v<L>>
+inline constexpr bool fast_valid_v = simple_valid_v<L>;  // no descriptor for a simple layout
+template <class L>
+inline constexpr bool fast_valid_v<L, false> = clayout<L>::valid;  // validate() on compact records
+template <class P, class L, class Fast = typename std::conditional_t<fast_valid_v<L>, fast_apply<P, L>,
+                                                                       type_identity<no_fast_apply>>::type>
+struct applied_fast {
+  using type = Fast;
+};
+template <class P, class L>
+struct applied_fast<P, L, no_fast_apply> {
+  using type = typename applied<P, L>::type;
+};
+
 template <class P>
 struct inverse_steps {
   static constexpr value::plan value = inverse(steps_of<P>::value);
@@ -197,11 +233,11 @@ struct layout_check<Expected, Got, false, true> {
 
 /// The derived conversion from layout `From` to layout `To`.
 template <layout_type From, layout_type To>
-using plan_t = typename detail::plan_for<From, To>::type;
+using plan_t = typename detail::plan_fast<From, To>::type;
 
 /// The layout that plan `P` turns `L` into.
 template <plan_type P, layout_type L>
-using apply_t = typename detail::applied<P, L>::type;
+using apply_t = typename detail::applied_fast<P, L>::type;
 
 /// The plan that undoes `P`.
 template <plan_type P>

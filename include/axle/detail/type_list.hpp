@@ -82,8 +82,20 @@ struct at_impl<I, T0, T1, T2, T3, T4, T5, T6, T7, Ts...> : at_impl<I - 8, Ts...>
 
 template <class List, std::size_t I>
 struct type_at;
+#if defined(__has_builtin)
+#if __has_builtin(__type_pack_element)
+#define AXLE_TYPE_PACK_ELEMENT 1
+#endif
+#endif
+#ifdef AXLE_TYPE_PACK_ELEMENT
+template <class... Ts, std::size_t I>
+struct type_at<type_list<Ts...>, I> {  // clang: the builtin, no instantiation per step
+  using type = __type_pack_element<I, Ts...>;
+};
+#else
 template <class... Ts, std::size_t I>
 struct type_at<type_list<Ts...>, I> : at_impl<I, Ts...> {};
+#endif
 
 /// The I-th type of a type_list.
 template <class List, std::size_t I>
