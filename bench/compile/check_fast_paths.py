@@ -34,9 +34,8 @@ def main():
         for L in (A, B):
             out.append(f"static_assert({d}clayout<{L}>::valid == {d}checked<{L}>::ok);")
         for x, y in ((A, B), (B, A)):
-            fast = f"{d}simple_plan<{x}, {y}>::type" if kind == "simple" else f"{d}atom_plan<{x}, {y}>::type"
-            none = f"{d}no_simple_plan" if kind == "simple" else f"{d}no_atom_plan"
-            out.append(f"static_assert(!std::is_same_v<{fast}, {none}>);")
+            out.append(f"static_assert(!std::is_same_v<{d}fast_plan<{x}, {y}>::type, {d}no_fast_plan>);")
+            out.append(f"static_assert(!std::is_same_v<{d}fast_apply<axle::plan_t<{x}, {y}>, {x}>::type, {d}no_fast_apply>);")
             out.append(f"static_assert(std::is_same_v<axle::plan_t<{x}, {y}>, {d}plan_for<{x}, {y}>::type>);")
             out.append(f"static_assert(std::is_same_v<axle::apply_t<axle::plan_t<{x}, {y}>, {x}>, "
                        f"{d}applied<{d}plan_for<{x}, {y}>::type, {x}>::type>);")

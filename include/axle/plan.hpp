@@ -26,9 +26,8 @@
 #include "engine/apply.hpp"
 #include "engine/derive.hpp"
 #include "engine/normal_form.hpp"
-#include "fast/apply_types.hpp"
-#include "fast/atom_plan.hpp"
-#include "fast/simple_plan.hpp"
+#include "fast/apply.hpp"
+#include "fast/plan.hpp"
 #include "layout.hpp"
 #include "steps.hpp"
 
@@ -107,22 +106,16 @@ struct plan_for<From, To, true, false> {
   using type = typename reporting<diagnostic, plan<>>::type;
 };
 
-/// plan_t: between two simple layouts by pack expansion (simple_plan.hpp), otherwise the engine
-/// (which also reports errors).
-template <class From, class To, class Simple = typename simple_plan<From, To>::type>
-struct plan_fast {
-  using type = Simple;
-};
-template <class From, class To, class Atoms = typename atom_plan<From, To>::type>
-struct plan_atoms {
-  using type = Atoms;
+/// plan_t: the fast path (fast/plan.hpp) for layouts of the same atoms, otherwise the engine,
+/// which also reports why there is no plan.
+template <class From, class To, class Fast = typename fast_plan<From, To>::type>
+struct plan_select {
+  using type = Fast;
 };
 template <class From, class To>
-struct plan_atoms<From, To, no_atom_plan> {
+struct plan_select<From, To, no_fast_plan> {
   using type = typename plan_for<From, To>::type;
 };
-template <class From, class To>
-struct plan_fast<From, To, no_simple_plan> : plan_atoms<From, To> {};
 
 template <class P>
 struct step_list;
@@ -177,19 +170,14 @@ struct applied<P, L, false, true, true> {
   using type = typename applied<second, typename applied<first, L>::type>::type;
 };
 
-/// apply_t: the layout by pack expansion over the steps (apply_types.hpp) when L is valid and
-/// every step applies in the simple way, otherwise the engine (which also reports errors).
-template <class L, bool Simple = simple_layout_v<L>>
-inline constexpr bool fast_valid_v = simple_valid_v<L>;  // no descriptor for a simple layout
-template <class L>
-inline constexpr bool fast_valid_v<L, false> = clayout<L>::valid;  // validate() on compact records
-template <class P, class L, class Fast = typename std::conditional_t<fast_valid_v<L>, fast_apply<P, L>,
-                                                                       type_identity<no_fast_apply>>::type>
-struct applied_fast {
+/// apply_t: the fast path (fast/apply.hpp) when it reproduces the engine, otherwise the engine,
+/// which also reports a step that does not apply or an invalid layout.
+template <class P, class L, class Fast = typename fast_apply<P, L>::type>
+struct apply_select {
   using type = Fast;
 };
 template <class P, class L>
-struct applied_fast<P, L, no_fast_apply> {
+struct apply_select<P, L, no_fast_apply> {
   using type = typename applied<P, L>::type;
 };
 
@@ -233,11 +221,11 @@ struct layout_check<Expected, Got, false, true> {
 
 /// The derived conversion from layout `From` to layout `To`.
 template <layout_type From, layout_type To>
-using plan_t = typename detail::plan_fast<From, To>::type;
+using plan_t = typename detail::plan_select<From, To>::type;
 
 /// The layout that plan `P` turns `L` into.
 template <plan_type P, layout_type L>
-using apply_t = typename detail::applied_fast<P, L>::type;
+using apply_t = typename detail::apply_select<P, L>::type;
 
 /// The plan that undoes `P`.
 template <plan_type P>

@@ -84,18 +84,23 @@ template <class List, std::size_t I>
 struct type_at;
 #if defined(__has_builtin)
 #if __has_builtin(__type_pack_element)
-#define AXLE_TYPE_PACK_ELEMENT 1
+#define AXLE_DETAIL_TYPE_PACK_ELEMENT 1
 #endif
 #endif
-#ifdef AXLE_TYPE_PACK_ELEMENT
-template <class... Ts, std::size_t I>
-struct type_at<type_list<Ts...>, I> {  // clang: the builtin, no instantiation per step
-  using type = __type_pack_element<I, Ts...>;
-};
+#ifdef AXLE_DETAIL_TYPE_PACK_ELEMENT
+#undef AXLE_DETAIL_TYPE_PACK_ELEMENT
+/// The I-th of Ts: clang's builtin, which instantiates nothing.
+template <std::size_t I, class... Ts>
+using pack_element_t = __type_pack_element<I, Ts...>;
 #else
-template <class... Ts, std::size_t I>
-struct type_at<type_list<Ts...>, I> : at_impl<I, Ts...> {};
+/// The I-th of Ts.
+template <std::size_t I, class... Ts>
+using pack_element_t = typename at_impl<I, Ts...>::type;
 #endif
+template <class... Ts, std::size_t I>
+struct type_at<type_list<Ts...>, I> {
+  using type = pack_element_t<I, Ts...>;
+};
 
 /// The I-th type of a type_list.
 template <class List, std::size_t I>
