@@ -26,6 +26,8 @@
 #include "engine/apply.hpp"
 #include "engine/derive.hpp"
 #include "engine/normal_form.hpp"
+#include "fast/apply.hpp"
+#include "fast/plan.hpp"
 #include "layout.hpp"
 #include "steps.hpp"
 
@@ -109,6 +111,17 @@ struct plan_for<From, To, true, false> {
   using type = typename reporting<diagnostic, plan<>>::type;
 };
 
+/// plan_t: the fast path (fast/plan.hpp) for layouts of the same atoms, otherwise the engine,
+/// which also reports why there is no plan.
+template <class From, class To, class Fast = typename fast_plan<From, To>::type>
+struct plan_select {
+  using type = Fast;
+};
+template <class From, class To>
+struct plan_select<From, To, no_fast_plan> {
+  using type = typename plan_for<From, To>::type;
+};
+
 template <class P>
 struct step_list;
 template <class... Ss>
@@ -166,6 +179,17 @@ struct applied<P, L, false, true, true> {
   using type = typename applied<second, typename applied<first, L>::type>::type;
 };
 
+/// apply_t: the fast path (fast/apply.hpp) when it reproduces the engine, otherwise the engine,
+/// which also reports a step that does not apply or an invalid layout.
+template <class P, class L, class Fast = typename fast_apply<P, L>::type>
+struct apply_select {
+  using type = Fast;
+};
+template <class P, class L>
+struct apply_select<P, L, no_fast_apply> {
+  using type = typename applied<P, L>::type;
+};
+
 template <class P>
 struct inverse_steps {
   static constexpr value::plan value = inverse(steps_of<P>::value);
@@ -206,11 +230,11 @@ struct layout_check<Expected, Got, false, true> {
 
 /// The derived conversion from layout `From` to layout `To`.
 template <layout_type From, layout_type To>
-using plan_t = typename detail::plan_for<From, To>::type;
+using plan_t = typename detail::plan_select<From, To>::type;
 
 /// The layout that plan `P` turns `L` into.
 template <plan_type P, layout_type L>
-using apply_t = typename detail::applied<P, L>::type;
+using apply_t = typename detail::apply_select<P, L>::type;
 
 /// The plan that undoes `P`.
 template <plan_type P>

@@ -73,36 +73,42 @@ struct step_traits<split<E, Ps...>> {
   static constexpr value::step_kind kind = value::step_kind::split;
   using a = type_list<E>;
   using b = type_list<Ps...>;
+  using elements = type_list<E, Ps...>;  // a, then b
 };
 template <class E, class... Ps>
 struct step_traits<merge<E, Ps...>> {
   static constexpr value::step_kind kind = value::step_kind::merge;
   using a = type_list<E>;
   using b = type_list<Ps...>;
+  using elements = type_list<E, Ps...>;
 };
 template <class A, class B>
 struct step_traits<swap<A, B>> {
   static constexpr value::step_kind kind = value::step_kind::swap;
   using a = type_list<A, B>;
   using b = type_list<>;
+  using elements = type_list<A, B>;
 };
 template <class... As, class... Bs>
 struct step_traits<permute<order<As...>, order<Bs...>>> {
   static constexpr value::step_kind kind = value::step_kind::permute;
   using a = type_list<As...>;
   using b = type_list<Bs...>;
+  using elements = type_list<As..., Bs...>;
 };
 template <class... As>
 struct step_traits<flip<As...>> {
   static constexpr value::step_kind kind = value::step_kind::flip;
   using a = type_list<As...>;
   using b = type_list<>;
+  using elements = type_list<As...>;
 };
 template <class A, class B>
 struct step_traits<reorder<A, B>> {
   static constexpr value::step_kind kind = value::step_kind::reorder;
   using a = type_list<A>;
   using b = type_list<B>;
+  using elements = type_list<A, B>;
 };
 
 template <class... As>

@@ -82,8 +82,25 @@ struct at_impl<I, T0, T1, T2, T3, T4, T5, T6, T7, Ts...> : at_impl<I - 8, Ts...>
 
 template <class List, std::size_t I>
 struct type_at;
+#if defined(__has_builtin)
+#if __has_builtin(__type_pack_element)
+#define AXLE_DETAIL_TYPE_PACK_ELEMENT 1
+#endif
+#endif
+#ifdef AXLE_DETAIL_TYPE_PACK_ELEMENT
+#undef AXLE_DETAIL_TYPE_PACK_ELEMENT
+/// The I-th of Ts: clang's builtin, which instantiates nothing.
+template <std::size_t I, class... Ts>
+using pack_element_t = __type_pack_element<I, Ts...>;
+#else
+/// The I-th of Ts.
+template <std::size_t I, class... Ts>
+using pack_element_t = typename at_impl<I, Ts...>::type;
+#endif
 template <class... Ts, std::size_t I>
-struct type_at<type_list<Ts...>, I> : at_impl<I, Ts...> {};
+struct type_at<type_list<Ts...>, I> {
+  using type = pack_element_t<I, Ts...>;
+};
 
 /// The I-th type of a type_list.
 template <class List, std::size_t I>

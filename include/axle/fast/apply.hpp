@@ -1,0 +1,331 @@
+// axle — apply_t without the engine's descriptors: the whole plan in one constant evaluation.
+//
+// `apply_compact` runs a plan's steps over the records of a layout (fast/records.hpp) by
+// value::apply_step's rules, with the layout as a small state — per entry where its type comes
+// from, per atom its identity, axis and orientation — and the result type is built once, entry
+// by entry: each entry is an entry type of L or an element of one of the plan's steps (a part,
+// a merged entry, a permuted element, a relabelled atom), oriented as the state says. No
+// intermediate layout type is created. The rules, step by step:
+//
+//   split    the entry that is exactly E becomes the parts, oriented as their axis is in L
+//   merge    the consecutive one-atom entries that are exactly the parts become E, oriented
+//   swap     the two entries that are exactly X and Y exchange places
+//   permute  L's entries are exactly the before-list; each entry of the after-list is one of
+//            them (and each of them is one), taken from the after-list and oriented
+//   flip     every atom of each named spatial axis (named once, present) toggles
+//   reorder  the first atom that is exactly X becomes Y
+//
+// (Exactly: the same atoms in the same order, orientation aside, labels included.) A plan step
+// that does not apply, a unit axis (dropped or inserted by a permutation), a reorder inside a
+// merged entry or a part that is merged — anything this file does not reproduce exactly — ends
+// the evaluation with !ok, and plan.hpp asks the engine, which applies the plan or reports
+// plan_step_does_not_apply.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "../detail/type_list.hpp"
+#include "../layout.hpp"
+#include "../steps.hpp"
+#include "records.hpp"
+
+namespace axle::detail {
+
+struct no_fast_apply {};
+
+inline constexpr int cplan_capacity = 4 * value::max_atoms;
+
+/// A plan type as records: the kind of each step, how many elements its two lists have, and
+/// every element (an entry type), step by step, a-list then b-list.
+struct cplan {
+  bool ok = false;  // within the engine's capacities
+  int nsteps = 0;
+  value::step_kind kind[value::max_steps]{};
+  int na[value::max_steps]{};
+  int nb[value::max_steps]{};
+  const crec_entry* el[cplan_capacity]{};
+};
+
+template <class P>
+struct plan_elements;
+template <class... Ss>
+struct plan_elements<plan<Ss...>> {
+  using type = concat_t<typename step_traits<Ss>::elements...>;
+};
+/// The elements of a plan's steps, in order: the types an applied plan's entries come from.
+template <class P>
+using plan_elements_t = typename plan_elements<P>::type;
+
+template <class P, class Els = plan_elements_t<P>>
+struct cplan_of {
+  static constexpr cplan value{};
+};
+template <class... Ss, class... Els>
+  requires(sizeof...(Ss) <= static_cast<std::size_t>(value::max_steps) && sizeof...(Els) <= static_cast<std::size_t>(cplan_capacity))
+struct cplan_of<plan<Ss...>, type_list<Els...>> {
+  static constexpr cplan value{true,
+                               static_cast<int>(sizeof...(Ss)),
+                               {step_traits<Ss>::kind...},
+                               {static_cast<int>(step_traits<Ss>::a::size)...},
+                               {static_cast<int>(step_traits<Ss>::b::size)...},
+                               {&crec_entry_v<Els>...}};
+};
+
+/// The applied plan: per entry where its type comes from (below nl: L's entry; from nl on:
+/// element ref - nl of the plan) and the orientation of its atoms (bit j: atom j is flipped).
+struct capplied {
+  bool ok = false;
+  int nentries = 0;
+  int ref[value::max_atoms]{};
+  unsigned mask[value::max_atoms]{};
+};
+
+/// A layout while a plan runs over it.
+struct cstate {
+  int ne = 0;
+  int na = 0;
+  bool overflow = false;
+  int ref[value::max_atoms]{};
+  int begin[value::max_atoms + 1]{};
+  unsigned long long lkey[value::max_atoms]{};
+  unsigned long long axis[value::max_atoms]{};
+  bool spatial[value::max_atoms]{};
+  bool flip[value::max_atoms]{};
+
+  constexpr void push(unsigned long long k, unsigned long long a, bool s, bool f) noexcept {
+    if (na == value::max_atoms) {
+      overflow = true;
+      return;
+    }
+    lkey[na] = k;
+    axis[na] = a;
+    spatial[na] = s;
+    flip[na++] = f;
+  }
+  constexpr void close(int r) noexcept {
+    if (ne == value::max_atoms) {
+      overflow = true;
+      return;
+    }
+    ref[ne++] = r;
+    begin[ne] = na;
+  }
+  constexpr void copy_entry(const cstate& from, int e) noexcept {
+    for (int i = from.begin[e]; i < from.begin[e + 1]; ++i) push(from.lkey[i], from.axis[i], from.spatial[i], from.flip[i]);
+    close(from.ref[e]);
+  }
+  /// apply_step's `oriented`: a spatial atom takes the orientation of its axis here.
+  [[nodiscard]] constexpr bool oriented(const crec& x) const noexcept {
+    if (!x.spatial) return false;
+    for (int i = 0; i < na; ++i)
+      if (axis[i] == x.axis) return flip[i];
+    return false;
+  }
+  /// The first entry that is exactly `x` (its atoms, in order, orientation aside), or -1.
+  [[nodiscard]] constexpr int find(const crec_entry& x) const noexcept {
+    for (int e = 0; e < ne; ++e)
+      if (is(e, x)) return e;
+    return -1;
+  }
+  [[nodiscard]] constexpr bool is(int e, const crec_entry& x) const noexcept {
+    if (begin[e + 1] - begin[e] != x.natoms) return false;
+    for (int q = 0; q < x.natoms; ++q)
+      if (lkey[begin[e] + q] != x.atoms[q].lkey) return false;
+    return true;
+  }
+  constexpr void push_element(const cstate& from, const crec_entry& x, int r) noexcept {
+    for (int q = 0; q < x.natoms; ++q) push(x.atoms[q].lkey, x.atoms[q].axis, x.atoms[q].spatial, from.oriented(x.atoms[q]));
+    close(r);
+  }
+};
+
+[[nodiscard]] constexpr capplied apply_compact(const clayout_rec& l, const cplan& p) noexcept {
+  capplied r;
+  if (!p.ok) return r;
+  cstate st[2];
+  int cur = 0;
+  for (int e = 0; e < l.nentries; ++e) {
+    const crec_entry& x = *l.entries[e];
+    for (int q = 0; q < x.natoms; ++q) {
+      if (x.atoms[q].unit) return r;
+      st[0].push(x.atoms[q].lkey, x.atoms[q].axis, x.atoms[q].spatial, x.atoms[q].flip);
+    }
+    st[0].close(e);
+  }
+  if (st[0].overflow) return r;
+  const int nl = l.nentries;
+  int first = 0;  // the current step's first element
+  for (int s = 0; s < p.nsteps; ++s) {
+    const int a0 = first, b0 = first + p.na[s], end = b0 + p.nb[s];
+    first = end;
+    for (int k = a0; k < end; ++k) {
+      const crec_entry& x = *p.el[k];
+      if (x.natoms == 0) return r;
+      for (int q = 0; q < x.natoms; ++q)
+        if (x.atoms[q].unit) return r;
+    }
+    cstate& c = st[cur];
+    cstate& n = st[1 - cur];
+    n.ne = 0;
+    n.na = 0;
+    bool in_place = false;
+    switch (p.kind[s]) {
+      case value::step_kind::split: {
+        const int e = p.na[s] == 1 ? c.find(*p.el[a0]) : -1;
+        if (e < 0) return r;
+        for (int f = 0; f < c.ne; ++f) {
+          if (f != e) {
+            n.copy_entry(c, f);
+            continue;
+          }
+          for (int k = b0; k < end; ++k) {
+            if (p.el[k]->natoms != 1) return r;
+            n.push_element(c, *p.el[k], nl + k);
+          }
+        }
+        break;
+      }
+      case value::step_kind::merge: {
+        const int nb = p.nb[s];
+        if (p.na[s] != 1) return r;
+        int at = -1;
+        for (int f = 0; f + nb <= c.ne && at < 0; ++f) {
+          bool eq = true;
+          for (int q = 0; q < nb && eq; ++q) eq = p.el[b0 + q]->natoms == 1 && c.is(f + q, *p.el[b0 + q]);
+          if (eq) at = f;
+        }
+        if (at < 0) return r;
+        for (int f = 0; f < c.ne; ++f) {
+          if (f == at)
+            n.push_element(c, *p.el[a0], nl + a0);
+          else if (f < at || f >= at + nb)
+            n.copy_entry(c, f);
+        }
+        break;
+      }
+      case value::step_kind::swap: {
+        if (p.na[s] != 2) return r;
+        const int x = c.find(*p.el[a0]), y = c.find(*p.el[a0 + 1]);
+        if (x < 0 || y < 0 || x == y) return r;
+        for (int f = 0; f < c.ne; ++f) n.copy_entry(c, f == x ? y : f == y ? x : f);
+        break;
+      }
+      case value::step_kind::permute: {
+        if (p.na[s] != c.ne || p.nb[s] != c.ne) return r;
+        bool used[value::max_atoms]{};
+        for (int e = 0; e < c.ne; ++e)
+          if (!c.is(e, *p.el[a0 + e])) return r;
+        for (int t = 0; t < c.ne; ++t) {
+          const crec_entry& x = *p.el[b0 + t];
+          int q = 0;
+          while (q < c.ne && !c.is(q, x)) ++q;
+          if (q == c.ne) return r;
+          used[q] = true;
+          n.push_element(c, x, nl + b0 + t);
+        }
+        for (int e = 0; e < c.ne; ++e)
+          if (!used[e]) return r;
+        break;
+      }
+      case value::step_kind::flip: {
+        in_place = true;
+        cstate& n = c;
+        for (int k = a0; k < b0; ++k) {
+          const crec_entry& x = *p.el[k];
+          if (x.natoms != 1 || !x.atoms[0].spatial) return r;
+          for (int j = a0; j < k; ++j)
+            if (p.el[j]->atoms[0].axis == x.atoms[0].axis) return r;
+          bool found = false;
+          for (int i = 0; i < n.na; ++i) {
+            if (n.axis[i] != x.atoms[0].axis) continue;
+            n.flip[i] = !n.flip[i];
+            found = true;
+          }
+          if (!found) return r;
+        }
+        break;
+      }
+      case value::step_kind::reorder: {
+        if (p.na[s] != 1 || p.nb[s] != 1 || p.el[a0]->natoms != 1 || p.el[b0]->natoms != 1) return r;
+        const crec& y = p.el[b0]->atoms[0];
+        in_place = true;
+        cstate& n = c;
+        int i = 0;
+        while (i < n.na && n.lkey[i] != p.el[a0]->atoms[0].lkey) ++i;
+        if (i == n.na) return r;
+        int e = 0;
+        while (n.begin[e + 1] <= i) ++e;
+        if (n.begin[e + 1] - n.begin[e] != 1) return r;  // inside a merged entry: the engine's
+        n.lkey[i] = y.lkey;
+        n.axis[i] = y.axis;
+        n.spatial[i] = y.spatial;
+        n.flip[i] = false;
+        n.ref[e] = nl + b0;
+        break;
+      }
+    }
+    if (in_place) continue;
+    if (n.overflow) return r;
+    cur = 1 - cur;
+  }
+  const cstate& f = st[cur];
+  r.nentries = f.ne;
+  for (int e = 0; e < f.ne; ++e) {
+    r.ref[e] = f.ref[e];
+    for (int i = f.begin[e]; i < f.begin[e + 1]; ++i)
+      if (f.flip[i]) r.mask[e] |= 1u << (i - f.begin[e]);
+  }
+  r.ok = true;
+  return r;
+}
+
+template <class P, class L>
+struct applied_holder {
+  static constexpr capplied value = apply_compact(clayout<L>::value, cplan_of<P>::value);
+};
+struct no_applied {
+  static constexpr capplied value{};
+};
+
+/// An orientation-free entry with the orientation of each atom: bit j of Mask flips atom j.
+template <class X, unsigned Mask>
+struct orient_entry {
+  using type = X;
+};
+template <class X>
+struct orient_entry<X, 1u> {
+  using type = flipped<X>;
+};
+template <class E, class Js, unsigned Mask>
+struct orient_merged;
+template <class... Xs, std::size_t... J, unsigned Mask>
+struct orient_merged<merged<Xs...>, std::index_sequence<J...>, Mask> {
+  using type = merged<typename orient_entry<Xs, (Mask >> J) & 1u>::type...>;
+};
+template <class... Xs, unsigned Mask>
+struct orient_entry<merged<Xs...>, Mask> : orient_merged<merged<Xs...>, std::index_sequence_for<Xs...>, Mask> {};
+template <class... Xs>
+struct orient_entry<merged<Xs...>, 1u> : orient_merged<merged<Xs...>, std::index_sequence_for<Xs...>, 1u> {};
+
+template <class Ls, class Ps, class R, class Ks>
+struct applied_build;
+template <class... Ls, class... Ps, class R, std::size_t... K>
+struct applied_build<type_list<Ls...>, type_list<Ps...>, R, std::index_sequence<K...>> {
+  using type = layout<typename orient_entry<pack_element_t<static_cast<std::size_t>(R::value.ref[K]), Ls..., Ps...>,
+                                            R::value.mask[K]>::type...>;
+};
+
+/// The layout that plan P turns the valid layout L into, or no_fast_apply.
+template <class P, class L, bool Valid = clayout<L>::valid,
+          class R = std::conditional_t<Valid, applied_holder<P, L>, no_applied>, bool Ok = R::value.ok>
+struct fast_apply {
+  using type = no_fast_apply;
+};
+template <class P, class L, class R>
+struct fast_apply<P, L, true, R, true>
+    : applied_build<typename entries_of<L>::type, plan_elements_t<P>, R,
+                    std::make_index_sequence<static_cast<std::size_t>(R::value.nentries)>> {};
+
+}  // namespace axle::detail

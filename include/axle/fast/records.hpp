@@ -1,0 +1,205 @@
+// axle — compact records of layout and plan types, for the type-level fast paths.
+//
+// The engine (namespace axle::value) works on `value::layout` descriptors of twelve 56-byte
+// atoms. The fast paths of plan_t and apply_t (fast/plan.hpp, fast/apply.hpp) need much less:
+// per atom type one small record (which sub-axis, its labels, its orientation), per layout type
+// one array of them, per plan type one array of pointers to its elements' records. Each record
+// is a variable or static member of a class keyed by the type alone, so it is computed once per
+// atom, entry, layout or plan type of the translation unit and shared by every pair using it.
+//
+// Cost rules for everything in fast/ (both compilers; measured, see docs/performance.md):
+// constant evaluation reads arrays through references to whole objects, never through a pointer
+// to an element (g++ keeps every address computation of `p[i]` for the rest of the translation
+// unit); one plain function per layout or pair, not a chain of small calls over copied values;
+// namespace-scope class templates keyed by as few types as possible; no member templates.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "../detail/type_list.hpp"
+#include "../layout.hpp"
+
+namespace axle::detail {
+
+constexpr unsigned long long mix_id(unsigned long long h, unsigned long long x) noexcept {
+  return (h ^ x) * 1099511628211ULL + 0x9e3779b97f4a7c15ULL;
+}
+constexpr unsigned long long text_id(std::string_view s) noexcept {
+  unsigned long long h = 14695981039346656037ULL;
+  for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+  return h;
+}
+
+/// One atom type as a value. `key` says which sub-axis (axis and part: `same_part` of the
+/// engine, without orientation or label order); `lkey` adds the label text (`same_atom`).
+struct crec {
+  unsigned long long key = 0;
+  unsigned long long lkey = 0;
+  unsigned long long axis = 0;
+  std::string_view name{};    // the axis label: flips and reorders are listed by it
+  std::string_view labels{};  // "i,f,g,o" for a labelled axis
+  index_t stride = 1;         // as in value::atom
+  index_t extent = dynamic_extent;
+  bool flip = false;
+  bool unit = false;
+  bool spatial = false;
+  bool bad = false;  // invalid on its own: a flipped non-spatial or unit axis, or bad labels
+};
+
+template <class A>
+constexpr crec axis_crec(unsigned long long key, index_t stride, index_t extent, bool unit) noexcept {
+  return {key, key, axis_info_of<A>.id, A::label, {}, stride, extent, false, unit, is_spatial_v<A>, false};
+}
+constexpr crec flipped_crec(crec r) noexcept {
+  r.flip = true;
+  r.bad = r.bad || !r.spatial || r.unit;
+  return r;
+}
+constexpr crec labelled_crec(crec r, std::string_view text) noexcept {
+  r.lkey = mix_id(r.key, text_id(text));
+  r.labels = text;
+  r.bad = !value::labels_valid(text);
+  return r;
+}
+
+/// The record of an atom type.
+template <class X>
+inline constexpr crec crec_v = axis_crec<X>(axis_info_of<X>.id, 1, dynamic_extent, false);
+template <class X>
+inline constexpr crec crec_v<flipped<X>> = flipped_crec(crec_v<X>);
+template <axis_tag A, index_t S>
+inline constexpr crec crec_v<outer<A, S>> =
+    axis_crec<A>(mix_id(mix_id(axis_info_of<A>.id, 2), static_cast<unsigned long long>(S)), S, dynamic_extent, false);
+template <axis_tag A, index_t E, index_t S>
+inline constexpr crec crec_v<inner<A, E, S>> = axis_crec<A>(
+    mix_id(mix_id(mix_id(axis_info_of<A>.id, 3), static_cast<unsigned long long>(E)), static_cast<unsigned long long>(S)), S,
+    E, false);
+template <axis_tag A>
+inline constexpr crec crec_v<unit<A>> = axis_crec<A>(mix_id(axis_info_of<A>.id, 4), 1, 1, true);
+template <axis_tag A, fixed_string L>
+inline constexpr crec crec_v<labels<A, L>> = labelled_crec(
+    axis_crec<A>(mix_id(mix_id(axis_info_of<A>.id, 5), static_cast<unsigned long long>(value::label_count(L.view()))), 1,
+                 value::label_count(L.view()), false),
+    L.view());
+
+/// One entry type (an atom or merged atoms) as records: shared by every layout and plan that
+/// holds it.
+struct crec_entry {
+  int natoms = 0;
+  crec atoms[value::max_atoms]{};
+};
+template <class E>
+inline constexpr crec_entry crec_entry_v{1, {crec_v<E>}};
+template <class... Xs>
+  requires(sizeof...(Xs) <= static_cast<std::size_t>(value::max_atoms))
+inline constexpr crec_entry crec_entry_v<merged<Xs...>>{static_cast<int>(sizeof...(Xs)), {crec_v<Xs>...}};
+template <class... Xs>
+  requires(sizeof...(Xs) > static_cast<std::size_t>(value::max_atoms))
+inline constexpr crec_entry crec_entry_v<merged<Xs...>>{};  // more atoms than a layout holds: no fast path takes it
+
+/// A layout type as records: its entries' records, in storage order.
+struct clayout_rec {
+  const crec_entry* entries[value::max_atoms]{};
+  int nentries = 0;
+};
+
+/// A layout's atoms, flattened for one evaluation: the record of each and its entry.
+struct flat_recs {
+  const crec* atoms[value::max_atoms]{};
+  int entry[value::max_atoms]{};
+  int natoms = 0;
+  bool ok = true;  // at most max_atoms atoms
+};
+[[nodiscard]] constexpr flat_recs flatten(const clayout_rec& l) noexcept {
+  flat_recs r;
+  for (int e = 0; e < l.nentries; ++e) {
+    const crec_entry& x = *l.entries[e];
+    if (x.natoms == 0 || r.natoms + x.natoms > value::max_atoms) {
+      r.ok = false;
+      return r;
+    }
+    for (int q = 0; q < x.natoms; ++q) {
+      r.atoms[r.natoms] = &x.atoms[q];
+      r.entry[r.natoms++] = e;
+    }
+  }
+  return r;
+}
+
+[[nodiscard]] constexpr bool is_whole(const crec& x) noexcept {
+  return x.stride == 1 && x.extent == dynamic_extent && !x.unit && x.labels.empty();
+}
+[[nodiscard]] constexpr bool is_part(const crec& x) noexcept {
+  return !x.unit && x.labels.empty() && !is_whole(x);
+}
+
+/// value::validate() on the records: true exactly when validate() finds nothing.
+[[nodiscard]] constexpr bool compact_valid(const clayout_rec& l) noexcept {
+  const flat_recs f = flatten(l);
+  if (!f.ok) return false;
+  const int n = f.natoms;
+  bool parts = false;
+  for (int i = 0; i < n; ++i) {
+    const crec& a = *f.atoms[i];
+    if (a.bad) return false;
+    parts = parts || is_part(a);
+    for (int j = i + 1; j < n; ++j) {
+      const crec& b = *f.atoms[j];
+      if (a.axis != b.axis) continue;
+      if (!is_part(a) || !is_part(b) || a.stride == b.stride || a.flip != b.flip) return false;
+    }
+  }
+  if (!parts) return true;
+  // The parts of a blocked axis form a mixed radix: strides 1, e1, e1*e2, ..., ending with the
+  // outermost part, the only one with a dynamic extent.
+  for (int i = 0; i < n; ++i) {
+    if (!is_part(*f.atoms[i])) continue;
+    const unsigned long long axis = f.atoms[i]->axis;
+    bool first = true;
+    for (int j = 0; j < i; ++j) first = first && f.atoms[j]->axis != axis;
+    if (!first) continue;
+    int count = 0, chained = 0;
+    bool has_outer = false;
+    for (int j = 0; j < n; ++j)
+      if (f.atoms[j]->axis == axis) {
+        ++count;
+        has_outer = has_outer || f.atoms[j]->extent == dynamic_extent;
+      }
+    if (!has_outer) return false;
+    for (index_t stride = 1;;) {
+      int next = -1;
+      for (int j = 0; j < n; ++j)
+        if (f.atoms[j]->axis == axis && f.atoms[j]->stride == stride) next = j;
+      if (next < 0) return false;
+      ++chained;
+      if (f.atoms[next]->extent == dynamic_extent) break;
+      stride *= f.atoms[next]->extent;
+    }
+    if (chained != count) return false;
+  }
+  // No merged consecutive parts of one axis (the axis is written whole instead).
+  for (int q = 0; q + 1 < n; ++q) {
+    const crec& o = *f.atoms[q];
+    const crec& in = *f.atoms[q + 1];
+    if (f.entry[q] == f.entry[q + 1] && o.axis == in.axis && is_part(o) && is_part(in) && in.extent != dynamic_extent &&
+        o.stride == in.stride * in.extent)
+      return false;
+  }
+  return true;
+}
+
+/// The records of a layout type. A layout of more entries than the engine holds gets none: it
+/// is invalid (too_many_axes), which the engine reports.
+template <class L>
+struct clayout {
+  static constexpr bool valid = false;
+};
+template <class... Es>
+  requires(sizeof...(Es) <= static_cast<std::size_t>(value::max_atoms))
+struct clayout<layout<Es...>> {
+  static constexpr clayout_rec value{{&crec_entry_v<Es>...}, static_cast<int>(sizeof...(Es))};
+  static constexpr bool valid = compact_valid(value);
+};
+
+}  // namespace axle::detail
