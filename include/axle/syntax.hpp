@@ -85,90 +85,249 @@ struct letter {};
 // blocked_parts_do_not_chain, parts_of_one_axis_flipped_differently, merged_parts_of_one_axis and
 // too_many_axes are those of <axle/diagnostics.hpp>, with the column and the text as context.
 
+/// A layout in axle's notation (`layout_t<"...">`) does not start with `(`: the layout is a list
+/// in parentheses, even of one dimension.
+/// Fix: enclose the dimensions in one pair of parentheses: `layout_t<"(O, I, H, W)">`, not
+/// `layout_t<"O, I, H, W">`.
 template <class... Facts>
 struct expected_opening_parenthesis;
+/// In axle's notation, a dimension (or an axis inside a merged dimension) is followed by something
+/// other than `,` or `)`: two axes side by side, or a stray character.
+/// Fix: separate dimensions with commas and write a merged dimension in its own parentheses:
+/// `"((G, I), O, H~, W~)"`, not `"((G, I) O, H~, W~)"`.
 template <class... Facts>
 struct expected_comma_or_closing_parenthesis;
+/// In axle's notation, an axis name is missing: a part's extent without its axis (`16`), or an
+/// empty dimension between two commas.
+/// Fix: write the axis after a part's extent, and one axis per dimension:
+/// `"(I/16, O, H, W, 16i)"`, not `"(I/16, O, H, W, 16)"`.
 template <class... Facts>
 struct expected_axis_name;
+/// In axle's notation, a number is missing after `/` (the block size of an axis's outer part) or
+/// after `@` (the stride of a part).
+/// Fix: write the size: `"(O/16, I, H, W, 16o)"`, not `"(O/, I, H, W, 16o)"`; a stride as in `4i@4`
+/// (without `@`, the stride is 1).
 template <class... Facts>
 struct expected_number;
+/// In axle's notation, the labels of labelled blocks (`gate[...]`) are not separated by commas, or
+/// the list is not closed with `]`.
+/// Fix: separate the labels with commas and close the list: `"(gate[i,f,g,o], O)"`, not
+/// `"(gate[i f g o], O)"`.
 template <class... Facts>
 struct expected_comma_or_closing_bracket;
+/// In axle's notation, labelled blocks (`gate[...]`) hold an empty label: `[]`, two commas in a
+/// row, or a comma before `]`.
+/// Fix: write one name per block, separated by commas: `"(gate[i,f,g,o], O)"`, not
+/// `"(gate[i,f,,o], O)"`.
 template <class... Facts>
 struct expected_label;
+/// In axle's notation, `A=` is followed by something other than `1`: `A=1` is a dimension of extent
+/// 1 (a unit axis), and a layout records no other extent of a whole axis.
+/// Fix: write `"(O, I=1, H, W)"` for a dimension of extent 1; for any other extent write the axis
+/// alone (`I`), or its parts when it is blocked (`I/4` and `4i`).
 template <class... Facts>
 struct expected_1_after_equals;
+/// In axle's notation, text follows the parenthesis that closes the layout.
+/// Fix: write the whole layout in one pair of parentheses, a merged dimension as parentheses inside
+/// it: `"(O, I, H, W)"` or `"((O, I), H, W)"`, not `"(O, I), H, W"`.
 template <class... Facts>
 struct expected_end_of_text;
+/// An einops rearrangement (`einops_plan<"...">`) without exactly one `->` between its two
+/// patterns.
+/// Fix: write the layout the data has, `->`, and the layout it gets: `einops_plan<"o i h w -> i o h w">`;
+/// for one layout, use `einops_t<"o i h w">`.
 template <class... Facts>
 struct expected_arrow;
+/// Parentheses inside a merged dimension, in axle's notation or an einops pattern: a merged
+/// dimension is one level of parentheses.
+/// Fix: list every axis of the merged dimension in one pair of parentheses: `"((G, I), O, H, W)"`,
+/// einops `"(g i) o h w"`, not `"((g i)) o h w"`.
 template <class... Facts>
 struct nested_parentheses;
+/// An einops pattern with a `(` that is never closed, or a `)` that closes nothing.
+/// Fix: close every merged dimension that you open: `einops_t<"(g i) o h w">`, not
+/// `einops_t<"(g i o h w">`.
 template <class... Facts>
 struct unbalanced_parentheses;
+/// A character that the notation does not use: in an einops pattern, anything but letters,
+/// digits, `_`, `.`, `(`, `)`, spaces and a `~` at the end of a name; in a TVM layout string, anything
+/// but letters and block sizes.
+/// Fix: separate einops dimensions with spaces and put `~` only after a name: `"o i h~ w~"`, not
+/// `"o, i, h, w"`; write a TVM string as letters and sizes only: `"NCHW16c"`.
 template <class... Facts>
 struct unexpected_character;
+/// A number (a block size, an extent or a stride) beyond 2147483647, in axle's notation, a TVM
+/// layout string or a oneDNN tag.
+/// Fix: use the real block size, which is small: `tvm::layout_t<"NCHW16c">`,
+/// `onednn::weights<"OIhw16i16o">`, `layout_t<"(O/16, I, H, W, 16o)">`.
 template <class... Facts>
 struct number_too_large;
+/// A block size below 2: `O/1` in axle's notation, `1c` in a TVM string, `1i` in a oneDNN tag. A
+/// block of 1 is no blocking (TVM accepts it; axle blocks by at least 2).
+/// Fix: block by 2 or more: `"OIhw16i16o"`, `"NCHW16c"`, `"(O/16, I, H, W, 16o)"`; or drop the block
+/// and write the axis whole: `"oihw"`, `"NCHW"`, `"(O, I, H, W)"`.
 template <class... Facts>
 struct block_size_must_be_at_least_2;
+/// In axle's notation, a part of an axis with extent 0 (`0o`).
+/// Fix: give the part its extent, at least 1: `"(O/16, I, H, W, 16o)"`, not `"(O/16, I, H, W, 0o)"`.
 template <class... Facts>
 struct extent_must_be_positive;
+/// In axle's notation, a part of an axis with stride 0 (`4i@0`): the stride of a part is the
+/// number of steps of the axis between two of its indices, at least 1.
+/// Fix: write the part's real stride, or leave out `@` for stride 1:
+/// `"(I/16, O, H, W, 4i@4, 4i)"`, not `"(I/16, O, H, W, 4i@0, 4i)"`.
 template <class... Facts>
 struct stride_must_be_positive;
+/// A name (in axle's notation or an einops pattern) or an upper-case letter (in a TVM string) that
+/// is no axis: neither built in (N C O I G M D H W, gate, heads, ...) nor listed with `axes_list`,
+/// nor bound with `bind`.
+/// Fix: declare the axis and list it: `layout_t<"(O, I, kh, kw)", axes_list<kh, kw>>` (a TVM string
+/// names single-letter axes, listed the same way); in einops, bind the name to an axis:
+/// `einops_t<"kh kw i o", bind<"kh", H>, bind<"kw", W>>`.
 template <class... Facts>
 struct unknown_axis;
+/// In axle's notation, labelled blocks with one label twice: the blocks are told apart by their
+/// labels.
+/// Fix: give each block its own label: `"(gate[i,f,g,o], O)"`, not `"(gate[i,f,g,i], O)"`.
 template <class... Facts>
 struct label_repeated;
+/// In axle's notation, labelled blocks with more than 16 labels.
+/// Fix: label at most 16 blocks: `"(gate[i,f,g,o], O)"`; an axis with more blocks is written without
+/// labels (`gate`), its blocks told apart by their index.
 template <class... Facts>
 struct too_many_labels;
+/// An einops pattern with dots that are not one ellipsis `...` (one, two, or four dots).
+/// Fix: write the ellipsis with three dots, or no dots at all: `einops_t<"o i ... h w">`, not
+/// `einops_t<"o i .. h w">`.
 template <class... Facts>
 struct dots_only_in_ellipsis;
+/// An einops pattern with two ellipses: `...` stands for all the dimensions not named, once.
+/// Fix: write one `...` and name the other dimensions: `einops_t<"... o i">`, not
+/// `einops_t<"... o ... i">`.
 template <class... Facts>
 struct more_than_one_ellipsis;
+/// An einops name that is no identifier: it starts with `_` or ends with `_` (einops rejects both).
+/// Fix: use a name of letters, digits and inner underscores: `einops_t<"o i h w">`, not
+/// `einops_t<"o_ i h w">`; bind a name of your own to an axis: `bind<"c_out", O>`.
 template <class... Facts>
 struct invalid_axis_identifier;
+/// An einops pattern with a dimension `0`.
+/// Fix: write `1` for a dimension of extent 1 and bind it to an axis:
+/// `einops_t<"o 1 h w", bind<"1", I>>`; or name the dimension: `"o i h w"`.
 template <class... Facts>
 struct anonymous_axis_must_be_positive;
+/// An einops pattern with an anonymous dimension other than 1 (`3`): einops' rearrange takes no
+/// such dimension, and a layout names its axes.
+/// Fix: name the dimension: `einops_t<"o i h w">`, not `einops_t<"o 3 h w">`; for a dimension of
+/// extent 1, write `1` and bind it: `einops_t<"o 1 h w", bind<"1", I>>`.
 template <class... Facts>
 struct non_unitary_anonymous_axis;
+/// An einops pattern with a dimension `1` (or `()`) and no axis bound to "1": a dimension of
+/// extent 1 is a unit axis, of an axis the pattern does not name.
+/// Fix: say which axis has extent 1: `einops_t<"(g m) 1 h w", bind<"1", I>>` (PyTorch's depthwise
+/// weight).
 template <class... Facts>
 struct no_axis_bound_to_1;
+/// An einops rearrangement with a name on one side of `->` only: rearrange neither adds nor drops
+/// axes.
+/// Fix: name every axis on both sides: `einops_plan<"o i h w -> i o h w">`, not
+/// `einops_plan<"o i h w -> i o h">`.
 template <class... Facts>
 struct axis_only_on_one_side;
+/// An einops rearrangement with `...` on one side of `->` only.
+/// Fix: write the ellipsis on both sides, or on neither: `einops_plan<"o i ... -> i o ...">`, not
+/// `einops_plan<"o i ... -> i o">`.
 template <class... Facts>
 struct ellipsis_only_on_one_side;
+/// An einops rearrangement with `...` inside parentheses on the left of `->`: that would split the
+/// dimensions the ellipsis stands for, which rearrange cannot do.
+/// Fix: on the left, write `...` outside parentheses; merging it on the right is allowed:
+/// `einops_plan<"o ... i -> (o ...) i">`, not `einops_plan<"(o ...) i -> o ... i">`.
 template <class... Facts>
 struct ellipsis_in_parentheses_on_the_left;
+/// An empty oneDNN weights format tag.
+/// Fix: write the tag, outermost dimension first: `onednn::weights<"oihw">`, `onednn::weights<"OIhw16i16o">`.
 template <class... Facts>
 struct empty_text;
+/// A letter that the notation does not know: in a oneDNN tag, one other than g o i d h w (or an
+/// upper-case letter among the blocks); in a JAX spec, one that is neither an upper-case letter nor a
+/// digit, or a feature letter of the other kind (N or C in the kernel spec, O or I in the others); in
+/// a TVM string, a lower-case letter of no axis.
+/// Fix: oneDNN: `onednn::weights<"OIhw16i16o">`; JAX: `jax::conv_general_dilated<"NCHW", "OIHW",
+/// "NCHW">`; TVM: `tvm::layout_t<"NCHW16c">`.
 template <class... Facts>
 struct unknown_letter;
+/// A letter written twice: a oneDNN tag or a JAX spec names each dimension once.
+/// Fix: name each dimension once: `onednn::weights<"oihw">`, not `"oihhw"`; a oneDNN block of a
+/// dimension follows the digits, with the dimension in upper case: `"OIhw16i16o"`; JAX:
+/// `"NCHW"`, not `"NCHH"`.
 template <class... Facts>
 struct letter_repeated;
+/// A TVM layout string with a factor before an upper-case letter: an upper-case letter is a whole
+/// axis (a primal); only a lower-case sub-axis takes a factor.
+/// Fix: write the factor before the lower-case letter of the block: `tvm::layout_t<"NCHW16c">`, not
+/// `tvm::layout_t<"NC16HW">`.
 template <class... Facts>
 struct factor_before_upper_case_letter;
+/// A block (a lower-case letter in a TVM string, or among a oneDNN tag's blocks) without its size.
+/// Fix: write the size before the letter: `tvm::layout_t<"NCHW16c">`, `onednn::weights<"OIhw16i16o">`,
+/// not `"OIhw16io"`.
 template <class... Facts>
 struct block_needs_a_size;
+/// A TVM string or a oneDNN tag that ends with digits: a block size with no letter after it.
+/// Fix: write the lower-case letter of the blocked axis after the size: `tvm::layout_t<"NCHW16c">`,
+/// not `tvm::layout_t<"NCHW16">`.
 template <class... Facts>
 struct factor_without_a_letter;
+/// A block of a dimension that is not written as blocked: in a oneDNN tag, the dimension is in
+/// lower case (or absent) before the blocks; in a TVM string, its upper-case letter (the primal) is
+/// absent.
+/// Fix: write the blocked dimension in upper case: `onednn::weights<"OIhw16i16o">`, not
+/// `"oIhw16i16o"`; `tvm::layout_t<"NCHW16c">` holds C for `16c`.
 template <class... Facts>
 struct block_of_a_dimension_not_blocked;
+/// A oneDNN tag with an upper-case (blocked) dimension that has no block after the digits.
+/// Fix: give the dimension its block, or write it in lower case: `onednn::weights<"OIhw16i16o">` or
+/// `onednn::weights<"oIhw16i">`, not `"OIhw16i"`.
 template <class... Facts>
 struct upper_case_letter_needs_a_block;
+/// A TVM layout string with two sub-axes of one primal (`16c4c`); TVM's newer SLayout rejects it
+/// too.
+/// Fix: block an axis once: `tvm::layout_t<"NCHW16c">`; for nested blocks, use axle's notation:
+/// `layout_t<"(N, C/16, H, W, 4c@4, 4c)">`.
 template <class... Facts>
 struct more_than_one_block;
+/// A oneDNN tag with a spatial dimension (d, h, w) in upper case or blocked: oneDNN blocks only
+/// g, o and i.
+/// Fix: write the spatial dimensions in lower case and block g, o or i: `onednn::weights<"OIhw16i16o">`,
+/// not `"OIHw16h"`.
 template <class... Facts>
 struct spatial_dimension_cannot_be_blocked;
+/// A dimension that must be named is missing: o or i in a oneDNN tag; N and C in a JAX lhs or out
+/// spec, O and I in a JAX kernel spec.
+/// Fix: name it: `onednn::weights<"oihw">`, not `"ihw"`; JAX:
+/// `jax::conv_general_dilated<"NCHW", "OIHW", "NCHW">`.
 template <class... Facts>
 struct missing_letter;
+/// A oneDNN tag whose spatial dimensions are not w, hw or dhw (a depth without width, say).
+/// Fix: write `w`, `hw` or `dhw`: `onednn::weights<"oiw">`, `"oihw"`, `"oidhw"`, not `"oidh"`.
 template <class... Facts>
 struct spatial_letters_must_be_w_hw_or_dhw;
+/// JAX dimension_numbers whose specs have different numbers of spatial letters.
+/// Fix: give the three specs the same spatial letters' count: `jax::conv_general_dilated<"NCHW",
+/// "OIHW", "NCHW">`, not `<"NCHW", "OIH", ...>`.
 template <class... Facts>
 struct spatial_counts_differ;
+/// A JAX kernel or output spec with a spatial letter that the lhs spec does not have: the lhs's
+/// spatial letters name the spatial axes.
+/// Fix: use the lhs's spatial letters: `jax::conv_general_dilated<"NCHW", "OIHW", "NCHW">`, not
+/// `<"NCHW", "OIHX", ...>`.
 template <class... Facts>
 struct spatial_letter_not_in_lhs;
+/// JAX dimension_numbers with no spatial letter or more than three: a convolution has 1, 2 or 3
+/// spatial dimensions.
+/// Fix: write one to three: `jax::conv_general_dilated<"NCW", "OIW", "NCW">`, `<"NCHW", "OIHW",
+/// "NCHW">`, `<"NCDHW", "OIDHW", "NCDHW">`.
 template <class... Facts>
 struct one_to_three_spatial_letters;
 

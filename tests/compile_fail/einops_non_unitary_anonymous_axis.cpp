@@ -1,0 +1,15 @@
+// expect: non_unitary_anonymous_axis<axle::named<.*"3".*>, axle::at_column<3>, axle::in_text<.*"o 3 h w"
+// An einops pattern with an anonymous dimension other than 1 (rearrange takes none).
+#include <axle/einops.hpp>
+
+#include <type_traits>
+
+using namespace axle;
+using namespace axle::axes;
+
+#ifdef AXLE_COMPILE_FAIL
+using L = einops_t<"o 3 h w", bind<"1", I>>;
+#else
+using L = einops_t<"o 1 h w", bind<"1", I>>;
+static_assert(std::is_same_v<L, layout<O, unit<I>, H, W>>);
+#endif
