@@ -231,16 +231,15 @@ struct cstate {
       }
       case value::step_kind::flip: {
         in_place = true;
-        cstate& n = c;
         for (int k = a0; k < b0; ++k) {
           const crec_entry& x = *p.el[k];
           if (x.natoms != 1 || !x.atoms[0].spatial) return r;
           for (int j = a0; j < k; ++j)
             if (p.el[j]->atoms[0].axis == x.atoms[0].axis) return r;
           bool found = false;
-          for (int i = 0; i < n.na; ++i) {
-            if (n.axis[i] != x.atoms[0].axis) continue;
-            n.flip[i] = !n.flip[i];
+          for (int i = 0; i < c.na; ++i) {
+            if (c.axis[i] != x.atoms[0].axis) continue;
+            c.flip[i] = !c.flip[i];
             found = true;
           }
           if (!found) return r;
@@ -251,18 +250,17 @@ struct cstate {
         if (p.na[s] != 1 || p.nb[s] != 1 || p.el[a0]->natoms != 1 || p.el[b0]->natoms != 1) return r;
         const crec& y = p.el[b0]->atoms[0];
         in_place = true;
-        cstate& n = c;
         int i = 0;
-        while (i < n.na && n.lkey[i] != p.el[a0]->atoms[0].lkey) ++i;
-        if (i == n.na) return r;
+        while (i < c.na && c.lkey[i] != p.el[a0]->atoms[0].lkey) ++i;
+        if (i == c.na) return r;
         int e = 0;
-        while (n.begin[e + 1] <= i) ++e;
-        if (n.begin[e + 1] - n.begin[e] != 1) return r;  // inside a merged entry: the engine's
-        n.lkey[i] = y.lkey;
-        n.axis[i] = y.axis;
-        n.spatial[i] = y.spatial;
-        n.flip[i] = false;
-        n.ref[e] = nl + b0;
+        while (c.begin[e + 1] <= i) ++e;
+        if (c.begin[e + 1] - c.begin[e] != 1) return r;  // inside a merged entry: the engine's
+        c.lkey[i] = y.lkey;
+        c.axis[i] = y.axis;
+        c.spatial[i] = y.spatial;
+        c.flip[i] = false;
+        c.ref[e] = nl + b0;
         break;
       }
     }
