@@ -239,21 +239,7 @@ struct copy_diagnostic {
   using type = plan_needs_a_copy<plan_type, because<typename decltype(pick())::type>>;
 };
 
-/// Is there a zero-copy plan from From to To? Reports why not (once) when asked to.
-template <class From, class To, bool Derivable = all_valid_v<From, To>&& derivation<From, To>::ok>
-struct zero_copy {
-  static constexpr bool value = plan_on_views<From, To>::value.reason == copy_reason::none;
-  static constexpr bool report_failure() noexcept {
-    if constexpr (!value) return report<typename copy_diagnostic<From, To>::type>::value;
-    return true;
-  }
-};
-template <class From, class To>
-struct zero_copy<From, To, false> {
-  static constexpr bool value = false;
-  static constexpr bool report_failure() noexcept { return std::is_same_v<plan_t<From, To>, plan_t<From, To>>; }
-};
-
+/// Is there a plan from From to To? When not, report_failure() raises plan_t's diagnostic (once).
 template <class From, class To, bool Derivable = all_valid_v<From, To>&& derivation<From, To>::ok>
 struct derivable {
   static constexpr bool value = true;
@@ -263,6 +249,19 @@ struct derivable<From, To, false> {
   static constexpr bool value = false;
   static constexpr bool report_failure() noexcept { return std::is_same_v<plan_t<From, To>, plan_t<From, To>>; }
 };
+
+/// Is there a zero-copy plan from From to To? Reports why not (once) when asked to.
+template <class From, class To, bool Derivable = all_valid_v<From, To>&& derivation<From, To>::ok>
+struct zero_copy {
+  static constexpr bool value = plan_on_views<From, To>::value.reason == copy_reason::none;
+  static constexpr bool report_failure() noexcept {
+    if constexpr (!value) return report<typename copy_diagnostic<From, To>::type>::value;
+    return true;
+  }
+};
+/// No plan at all: the derivation's own diagnostic.
+template <class From, class To>
+struct zero_copy<From, To, false> : derivable<From, To, false> {};
 
 // --- materialisation ---------------------------------------------------------------------------
 
