@@ -9,6 +9,7 @@
 #include <axle/axis.hpp>
 #include <axle/detail/checked.hpp>
 #include <axle/layout.hpp>
+#include <axle/tensor.hpp>
 #include <axle/view.hpp>
 
 #include <array>
