@@ -254,8 +254,23 @@ constexpr strided_map map_atoms(const value::derivation& p, const index_t* exten
   return m;
 }
 
+namespace detail {
+
+/// A converted shape follows NumPy's rule as the source did: its non-zero extents must multiply
+/// to fit. (They may not when the source has no element: blocks of a fixed size then count.)
+constexpr void check_target_shape(const strided_map& m, const value::layout& to) {
+  if (!checked_shape_size(std::span<const index_t>(m.target_shape)))
+    throw shape_error("the converted shape " + tuple_text(std::span<const index_t>(m.target_shape)) + " of " +
+                      to_string(to) + " holds more elements than a signed 64-bit integer counts (the product of its " +
+                      "non-zero extents must fit), although the source shape " +
+                      tuple_text(std::span<const index_t>(m.source_shape)) + " does");
+}
+
+}  // namespace detail
+
 /// Maps plan `p` (from value::derive(), without error) onto a contiguous source buffer of storage
-/// shape `shape`.
+/// shape `shape`. Throws shape_error when the shape does not fit the source layout, or when the
+/// converted shape's element count does not fit.
 constexpr strided_map map_plan(const value::derivation& p, std::span<const index_t> shape,
                                std::span<const axis_size> known = {}) {
   const atom_extents x = resolve_extents(*p.from, shape, known, "source");
@@ -267,6 +282,7 @@ constexpr strided_map map_plan(const value::derivation& p, std::span<const index
   strided_map m = map_atoms(p, x.extent, stride);
   m.source_shape.assign(shape.begin(), shape.end());
   m.target_shape = storage_shape(*p.to, m.target_atoms);
+  detail::check_target_shape(m, *p.to);
   return m;
 }
 

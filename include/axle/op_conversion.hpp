@@ -666,6 +666,7 @@ class op_conversion {
     r.offset += offset;
     r.source_shape.assign(shape.begin(), shape.end());
     r.target_shape = storage_shape(*derivation_.to, r.target_atoms);
+    detail::check_target_shape(r, *derivation_.to);
     return r;
   }
 

@@ -64,6 +64,8 @@ void from_shape(fuzz::input& in) {
   std::vector<index_t> known_extents;
   for (const axis_size& a : known) known_extents.push_back(a.extent);
   if (!fuzz::in_domain(sizeof(int), shape, known_extents)) return;
+  // A view checks its extents in elements, as mdspan does; a tensor, which allocates, in bytes.
+  const auto fits_elements = detail::checked_shape_size(shape);
   const auto fits = detail::checked_shape_size(shape, index_t{sizeof(int)});
   // Over a buffer: accepted only when the buffer holds exactly the view's elements.
   std::vector<int> buffer(in.u8() % 2 == 0 && fits && fits->elements <= 4096 ? static_cast<std::size_t>(fits->elements)
@@ -71,7 +73,7 @@ void from_shape(fuzz::input& in) {
   std::iota(buffer.begin(), buffer.end(), 1);
   try {
     const tensor_view<const int, L> v(buffer, shape, known);
-    fuzz::require(fits.has_value(), "a view accepted a shape whose size does not fit", detail::tuple_text(shape));
+    fuzz::require(fits_elements.has_value(), "a view accepted a shape whose element count does not fit", detail::tuple_text(shape));
     fuzz::require(v.size() == buffer.size(), "a view's size is not its buffer's");
     fuzz::require(shape.size() == rank, "a view accepted a shape of another rank");
     if (!v.empty()) {
@@ -105,7 +107,9 @@ void from_strides(fuzz::input& in) {
     strides[k] = in.extent() - 4;
   }
   if (!fuzz::in_domain(sizeof(int), values)) return;
-  const auto fits = detail::checked_shape_size(values, index_t{sizeof(int)});
+  // A view's extents are checked in elements, as mdspan's are (bytes are checked where a buffer
+  // is allocated or read: tensors, files).
+  const auto fits = detail::checked_shape_size(values);
   try {
     const ext_t ext(values);
     const view v(nullptr, ext, strides);  // strides are the caller's promise; nothing is read

@@ -510,3 +510,19 @@ BOOST_AUTO_TEST_CASE(huge_zero_element_shapes_are_refused_by_the_mapping) {
   BOOST_TEST(m.offset == 0);
   BOOST_TEST((m.target_shape == std::vector<index_t>{0, big, 1, 1}));
 }
+
+// A source without elements maps onto a blocked target whose fixed blocks make the non-zero
+// extents multiply past int64: the converted shape is refused, as NumPy would refuse the file
+// (found by fuzz_plan_mapping with AXLE_FUZZ_ANY_SHAPE=1).
+BOOST_AUTO_TEST_CASE(a_converted_shape_follows_numpys_rule_too) {
+  using plain = axle::layout<axle::axes::O, axle::axes::I, axle::axes::H, axle::axes::W>;
+  using blocked = axle::layout<axle::outer<axle::axes::O, 16>, axle::outer<axle::axes::I, 16>, axle::axes::H, axle::axes::W,
+                               axle::inner<axle::axes::I, 16>, axle::inner<axle::axes::O, 16>>;
+  const axle::value::derivation d = axle::value::derive(axle::value::of<plain>(), axle::value::of<blocked>());
+  BOOST_REQUIRE(!d.error);
+  const std::array<axle::index_t, 4> fits{axle::index_t{1} << 40, 0, 1, 1};   // target (2^36, 0, 1, 1, 16, 16)
+  BOOST_TEST(axle::map_plan(d, fits).size() == 0);
+  const std::array<axle::index_t, 4> huge{axle::index_t{1} << 60, 0, 1, 1};   // target (2^56, 0, 1, 1, 16, 16)
+  check_message_contains<axle::shape_error>([&] { static_cast<void>(axle::map_plan(d, huge)); },
+                                                        "the converted shape (72057594037927936, 0, 1, 1, 16, 16)");
+}
