@@ -12,8 +12,8 @@
 //     axle::safetensors::writer out("out.safetensors", {{"a", axle::dtype::F32, {2, 3}}}, {{"format", "pt"}});
 //     out.write("a", bytes);   // each tensor's data in turn, in out.order(); chunks append
 //     out.commit();            // complete, or nothing at the path
-//     // or, after out.map(): fill out.region(name) in any order, from any thread; out.filled(name)
-//     // (out.populate(name) first brings its pages in at once)
+//     // or, after out.reserve(): out.write_at(name, offset, bytes) in any order, from any thread,
+//     // then out.filled(name) for each tensor; or, after out.map(): fill out.region(name) in place
 //
 // Reading. `file` maps the file with axle::mapped_file and validates everything before any of it
 // is used, in the reference reader's order (huggingface/safetensors safetensors/src/tensor.rs,
@@ -358,6 +358,12 @@ class file {
     const tensor_info& t = info(name);
     map_.release(static_cast<std::size_t>(data_offset_ + t.begin), static_cast<std::size_t>(t.bytes()));
   }
+  /// The same for bytes [begin, end) of a tensor's data only (a part that is read already).
+  void release(std::string_view name, std::uint64_t begin, std::uint64_t end) const {
+    const tensor_info& t = info(name);
+    end = std::min(end, t.bytes());
+    if (begin < end) map_.release(static_cast<std::size_t>(data_offset_ + t.begin + begin), static_cast<std::size_t>(end - begin));
+  }
   /// A tensor's layout stamp, if its metadata has one (see the header); a value that is not a
   /// stamp is an error.
   [[nodiscard]] std::optional<stamp> layout_stamp(std::string_view name) const {
@@ -621,53 +627,75 @@ class writer {
   /// ahead; only before any data was written.
   bool map() {
     if (mapped_) return true;
+    if (placed_) detail::fail(name_, "map() after reserve()");
     if (current_ != 0 || written_ != 0) detail::fail(name_, "map() after data was written");
-    std::uint64_t total = data_start_;
-    for (std::uint64_t n : sizes_) total += n;  // the header checked that the sum fits
     std::span<std::byte> all;
-    guarded([&] { all = out_->map(static_cast<std::size_t>(total)); });
-    if (all.empty() && total > data_start_) return false;
+    guarded([&] { all = out_->map(static_cast<std::size_t>(total_bytes())); });
+    if (all.empty() && total_bytes() > data_start_) return false;
     base_ = all.data();
     mapped_ = true;
-    filled_ = std::make_unique<std::atomic<bool>[]>(tensors_.size());
-    std::uint64_t at = data_start_;
-    for (std::size_t k = 0; k < tensors_.size(); ++k) {
-      offsets_.push_back(at);
-      index_.emplace(tensors_[k].name, k);
-      at += sizes_[k];
-    }
+    place();
     return true;
   }
   [[nodiscard]] bool mapped() const noexcept { return mapped_; }
+
+  /// Gives the file its final size (axle::output_file::reserve): from then on each tensor's data
+  /// is written with write_at(name, offset, bytes), in any order and any number of pieces, from
+  /// any thread (disjoint pieces), and reported complete with filled(name). Nothing is mapped: a
+  /// converter writes each piece as it is made, so it holds no more than a piece of its result.
+  /// Only before any data was written.
+  void reserve() {
+    if (placed_) return;
+    if (current_ != 0 || written_ != 0) detail::fail(name_, "reserve() after data was written");
+    guarded([&] { out_->reserve(static_cast<std::size_t>(total_bytes())); });
+    place();
+  }
+  /// Writes `data` at byte `offset` of tensor `name`'s data (after reserve()); safe from any
+  /// thread for disjoint ranges.
+  void write_at(std::string_view name, std::uint64_t offset, std::span<const std::byte> data) {
+    const std::size_t k = placed_index(name);
+    if (offset > sizes_[k] || data.size() > sizes_[k] - offset)
+      detail::fail(name_, "tensor " + detail::quote_name(name) + ": " + std::to_string(data.size()) + " bytes at offset " + std::to_string(offset) +
+                              " go past its " + std::to_string(sizes_[k]) + " bytes");
+    guarded([&] { out_->write_at(static_cast<std::size_t>(offsets_[k] + offset), data); });
+  }
+
   /// Where tensor `name`'s data goes in the mapped file (after map()).
   [[nodiscard]] std::span<std::byte> region(std::string_view name) const {
-    const std::size_t k = mapped_index(name);
+    if (!mapped_) detail::fail(name_, "region() before map()");
+    const std::size_t k = placed_index(name);
     return {base_ + offsets_[k], static_cast<std::size_t>(sizes_[k])};
   }
   /// Brings region(name)'s pages in for writing at once (axle::output_file::populate): call it
   /// just before filling the region, so the pages are held only while they are written.
   void populate(std::string_view name) const {
-    const std::size_t k = mapped_index(name);
+    if (!mapped_) return;
+    const std::size_t k = placed_index(name);
     out_->populate(static_cast<std::size_t>(offsets_[k]), static_cast<std::size_t>(sizes_[k]));
   }
   /// Reports that region(name) holds the tensor's data; safe from any thread.
-  void filled(std::string_view name) { filled_[mapped_index(name)].store(true, std::memory_order_release); }
+  void filled(std::string_view name) { filled_[placed_index(name)].store(true, std::memory_order_release); }
   /// Lets the system drop a filled tensor's pages from memory (they stay in the file).
   void release(std::string_view name) const {
-    const std::size_t k = mapped_index(name);
+    if (!mapped_) return;
+    const std::size_t k = placed_index(name);
     out_->release(static_cast<std::size_t>(offsets_[k]), static_cast<std::size_t>(sizes_[k]));
   }
 
   /// Appends data of tensor `name`, which must be the tensor under way or, once that is complete,
   /// the next one; a tensor's data may come in several chunks. After map(): copies the whole
-  /// tensor's data into its region, in any order.
+  /// tensor's data into its region, in any order; after reserve(), writes it at its place.
   void write(std::string_view name, std::span<const std::byte> data) {
-    if (mapped_) {
-      populate(name);
-      const auto r = region(name);
-      if (data.size() != r.size())
-        detail::fail(name_, "tensor " + detail::quote_name(name) + ": " + std::to_string(data.size()) + " bytes given for " + std::to_string(r.size()));
-      if (!data.empty()) std::memcpy(r.data(), data.data(), data.size());
+    if (placed_) {
+      const std::size_t k = placed_index(name);
+      if (data.size() != sizes_[k])
+        detail::fail(name_, "tensor " + detail::quote_name(name) + ": " + std::to_string(data.size()) + " bytes given for " + std::to_string(sizes_[k]));
+      if (mapped_) {
+        populate(name);
+        if (!data.empty()) std::memcpy(base_ + offsets_[k], data.data(), data.size());
+      } else {
+        write_at(name, 0, data);
+      }
       filled(name);
       return;
     }
@@ -686,7 +714,7 @@ class writer {
 
   /// Checks that every tensor's data is complete, then gives the file its name.
   void commit() {
-    if (mapped_) {
+    if (placed_) {
       for (std::size_t k = 0; k < tensors_.size(); ++k)
         if (!filled_[k].load(std::memory_order_acquire))
           detail::fail(name_, "tensor " + detail::quote_name(tensors_[k].name) + ": its data was not written; the file is not complete");
@@ -746,8 +774,24 @@ class writer {
     ++current_;
     written_ = 0;
   }
-  std::size_t mapped_index(std::string_view name) const {
-    if (!mapped_) detail::fail(name_, "region() before map()");
+  std::uint64_t total_bytes() const noexcept {
+    std::uint64_t total = data_start_;
+    for (std::uint64_t n : sizes_) total += n;  // the header checked that the sum fits
+    return total;
+  }
+  /// Every tensor's place in the file, once its size is final (map() or reserve()).
+  void place() {
+    placed_ = true;
+    filled_ = std::make_unique<std::atomic<bool>[]>(tensors_.size());
+    std::uint64_t at = data_start_;
+    for (std::size_t k = 0; k < tensors_.size(); ++k) {
+      offsets_.push_back(at);
+      index_.emplace(tensors_[k].name, k);
+      at += sizes_[k];
+    }
+  }
+  std::size_t placed_index(std::string_view name) const {
+    if (!placed_) detail::fail(name_, "tensor " + detail::quote_name(name) + ": written in place before map() or reserve()");
     const auto it = index_.find(std::string(name));
     if (it == index_.end()) detail::fail(name_, "no tensor " + detail::quote_name(name) + " in this file");
     return it->second;
@@ -770,7 +814,8 @@ class writer {
   std::size_t data_start_ = 0;
   std::size_t current_ = 0;
   std::uint64_t written_ = 0;
-  // After map():
+  // After map() or reserve():
+  bool placed_ = false;
   bool mapped_ = false;
   std::byte* base_ = nullptr;
   std::vector<std::uint64_t> offsets_;

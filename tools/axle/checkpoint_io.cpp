@@ -65,6 +65,7 @@ class safetensors_reader final : public checkpoint_reader {
     std::copy(b.begin(), b.end(), out.begin());
   }
   void release(const std::string& name) const override { ck_.file_of(name).release(name); }
+  void release_range(const std::string& name, std::uint64_t begin, std::uint64_t end) const override { ck_.file_of(name).release(name, begin, end); }
 
  private:
   safetensors::checkpoint ck_;
@@ -166,21 +167,18 @@ class safetensors_writer final : public checkpoint_writer {
     finish();
   }
 
-  bool map() override {
-    std::size_t mapped = 0;
-    for (auto& w : writers_) mapped += w->map() ? 1 : 0;
-    if (mapped != 0 && mapped != writers_.size()) throw tool_error(fmt::format("{}: some shards could be mapped for writing and some not", path_));
-    if (mapped == 0) return false;
+  bool reserve() override {
+    for (auto& w : writers_) w->reserve();
     shard_of_.assign(tensors_.size(), 0);
     std::size_t next = 0;
     for (std::size_t s = 0; s < writers_.size(); ++s)
       for (std::size_t j = 0; j < writers_[s]->order().size(); ++j) shard_of_[order_[next++]] = s;
     return true;
   }
-  std::span<std::byte> region(std::size_t k) override { return writers_[shard_of_[k]]->region(tensors_[k].name); }
-  void populate(std::size_t k) override { writers_[shard_of_[k]]->populate(tensors_[k].name); }
+  void write_at(std::size_t k, std::uint64_t offset, std::span<const std::byte> bytes) override {
+    writers_[shard_of_[k]]->write_at(tensors_[k].name, offset, bytes);
+  }
   void filled(std::size_t k) override { writers_[shard_of_[k]]->filled(tensors_[k].name); }
-  void release(std::size_t k) override { writers_[shard_of_[k]]->release(tensors_[k].name); }
 
   void finish() override {
     // Every shard is complete before any gets its name; the index comes last.
@@ -206,7 +204,7 @@ class safetensors_writer final : public checkpoint_writer {
   bool sharded_ = false;
   std::vector<std::string> shard_paths_;
   std::vector<std::unique_ptr<safetensors::writer>> writers_;
-  std::vector<std::size_t> shard_of_;  // after map(): the shard of each tensor
+  std::vector<std::size_t> shard_of_;  // after reserve(): the shard of each tensor
   safetensors::index index_;
 };
 

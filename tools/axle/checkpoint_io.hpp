@@ -61,8 +61,9 @@ class checkpoint_reader {
   [[nodiscard]] virtual std::optional<std::span<const std::byte>> mapped(const std::string&) const { return std::nullopt; }
   /// Reads a tensor's bytes into `out` (of exactly its size).
   virtual void read_into(const std::string& name, std::span<std::byte> out) const = 0;
-  /// Lets the system drop a mapped tensor's pages.
+  /// Lets the system drop a mapped tensor's pages: all of them, or (release_range) those of bytes [begin, end).
   virtual void release(const std::string&) const {}
+  virtual void release_range(const std::string&, std::uint64_t, std::uint64_t) const {}
 
  protected:
   std::vector<tensor_desc> tensors_;
@@ -96,15 +97,13 @@ class checkpoint_writer {
   /// complete — or leaves nothing when anything fails. `written(bytes)` is told of each write.
   virtual void run(const std::function<tensor_data(std::size_t)>& produce, const std::function<void(std::uint64_t)>& written) = 0;
 
-  /// Or, for formats whose files can be filled in place (safetensors): map() maps every output
-  /// file (false where the file system cannot: then run()); region(k) is where tensor k's bytes go,
-  /// filled from any thread and reported with filled(k); populate(k) brings its pages in just
-  /// before they are written, release(k) drops them from memory; finish() makes the output complete.
-  virtual bool map() { return false; }
-  virtual std::span<std::byte> region(std::size_t) { return {}; }
-  virtual void populate(std::size_t) {}
+  /// Or, for formats whose files can be sized first (safetensors): reserve() gives every output
+  /// file its final size (false for a format that cannot: then run()); write_at(k, offset, bytes)
+  /// writes part of tensor k's data at its place, from any thread; filled(k) reports tensor k
+  /// complete; finish() makes the output complete.
+  virtual bool reserve() { return false; }
+  virtual void write_at(std::size_t, std::uint64_t, std::span<const std::byte>) {}
   virtual void filled(std::size_t) {}
-  virtual void release(std::size_t) {}
   virtual void finish() {}
 
  protected:

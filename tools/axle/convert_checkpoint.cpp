@@ -9,11 +9,12 @@
 //    problem is reported at once, before anything is written.
 // 2. --dry-run prints the plan and stops.
 // 3. Run: a pool of workers takes the tensors in the order the output wants them, within a memory
-//    budget of the largest tensor's (source and result). A safetensors output is sized, allocated
-//    and mapped first, and each tensor is copied or converted straight into its place, its pages
-//    released once written (fill_in_place); an .npz output is written by its writer one tensor
-//    after the other while the workers convert ahead (stream); copied tensors go from the mapped
-//    input to the output without a copy in memory. Either way the output is complete or absent.
+//    budget of the largest tensor's. A safetensors output is sized and allocated first, and each
+//    tensor is converted in pieces of its result, each written at its place as it is made, the
+//    source's pages let go as they stop being read (fill_in_place); an .npz output is written by
+//    its writer one tensor after the other while the workers convert ahead (stream); copied
+//    tensors go from the mapped input to the output without a copy in memory. Either way the
+//    output is complete or absent.
 #include "checkpoint_io.hpp"
 #include "checkpoint_verify.hpp"
 #include "cli.hpp"
@@ -445,9 +446,112 @@ source_bytes source_of(const checkpoint_reader& in, const tensor_desc& t) {
   return s;
 }
 
-/// Fills a mapped output in place: each tensor copied or converted straight into its region,
-/// in parallel, holding the source's and the region's pages (or an aligned buffer) of at most a
-/// budget's worth of tensors, released as soon as each is written.
+/// The most of a converted tensor's result held in memory: it is made in pieces of this size, in
+/// the result's order, each written at its place before the next is made (materialize_pieces).
+constexpr std::size_t piece_bytes = std::size_t{4} << 20;
+
+/// Converts `src` by map `m` (elements of `item` bytes) in pieces of the result, in its order:
+/// `write(offset, bytes, begin, end)` receives each piece, its byte offset in the result, and the
+/// source bytes [begin, end) that later pieces still read (nothing after the last).
+template <class Write>
+void convert_in_pieces(const strided_map& m, std::size_t item, const std::byte* src, Write&& write) {
+  const auto run = [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
+    std::uint64_t at = 0;
+    materialize_pieces(
+        m, reinterpret_cast<const raw<N>*>(src),
+        [&](const stream_piece<raw<N>>& piece) {
+          const std::span<const std::byte> bytes = std::as_bytes(piece.elements);
+          write(at, bytes, static_cast<std::uint64_t>(piece.source_begin) * N, static_cast<std::uint64_t>(piece.source_end) * N);
+          at += bytes.size();
+        },
+        piece_bytes);
+  };
+  switch (item) {
+    case 1: run(std::integral_constant<std::size_t, 1>{}); break;
+    case 2: run(std::integral_constant<std::size_t, 2>{}); break;
+    case 4: run(std::integral_constant<std::size_t, 4>{}); break;
+    case 8: run(std::integral_constant<std::size_t, 8>{}); break;
+    default: throw tool_error(fmt::format("elements of {} bytes cannot be rearranged", item));
+  }
+}
+
+/// Where a piece in the result's order would read only a part of each cache line it touches (a
+/// kernel (O, I, 3, 3) made (3, 3, I, O): a piece inside one (3, 3) position reads a ninth of
+/// every line, and the next piece reads the same lines again), the result is made in blocks
+/// instead: every element whose index on one axis of the result lies in a range. A block is as
+/// large as a piece and is written as several runs, one per index of the axes before that axis;
+/// its source is the elements with that axis's index in the range, which, for the axis the source
+/// keeps outermost, lie together. The axis: the one with the largest source stride among those
+/// whose runs are at least `min_run_bytes` long (few writes); none, and pieces it is.
+struct block_split {
+  int axis = -1;
+  index_t step = 0;   // indices of `axis` per block
+  index_t outer = 1;  // runs per block: the product of the extents before `axis`
+  index_t inner = 1;  // elements per index of `axis` in a run: the product of the extents after it
+};
+constexpr std::size_t min_run_bytes = std::size_t{64} << 10;
+
+block_split choose_blocks(const strided_map& m, std::size_t item) {
+  block_split best;
+  const index_t total = m.size();
+  const auto piece = static_cast<index_t>(piece_bytes / item);
+  if (total <= piece) return best;
+  index_t best_stride = -1;
+  index_t outer = 1;
+  for (int a = 0; a < m.rank; ++a) {
+    const auto ax = static_cast<std::size_t>(a);
+    const index_t e = m.extent[ax];
+    const index_t inner = total / outer / e;
+    const index_t step = std::min(e, piece / (outer * inner));
+    const index_t stride = m.stride[ax] < 0 ? -m.stride[ax] : m.stride[ax];
+    if (m.gather_count[ax] == 0 && e > 1 && step >= 1 && static_cast<std::size_t>(step * inner) * item >= min_run_bytes && stride > best_stride) {
+      best = {a, step, outer, inner};
+      best_stride = stride;
+    }
+    outer *= e;
+  }
+  return best;
+}
+
+/// Converts `src` by map `m` (elements of `item` bytes), a block or a piece at a time (above):
+/// `write(offset, bytes)` receives each run of the result with its byte offset in the result, and
+/// `read_past(begin)` is told when no later block or piece reads the source bytes before `begin`.
+template <class Write, class ReadPast>
+void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* src, Write&& write, ReadPast&& read_past) {
+  const block_split b = choose_blocks(m, item);
+  if (b.axis < 0) {
+    convert_in_pieces(m, item, src, [&](std::uint64_t at, std::span<const std::byte> piece, std::uint64_t later_begin, std::uint64_t) {
+      write(at, piece);
+      read_past(later_begin);
+    });
+    return;
+  }
+  const auto ax = static_cast<std::size_t>(b.axis);
+  const index_t e = m.extent[ax];
+  aligned_buffer buffer(static_cast<std::size_t>(b.outer * b.step * b.inner) * item);
+  strided_map q;
+  q.rank = m.rank;
+  std::copy(std::begin(m.extent), std::end(m.extent), std::begin(q.extent));
+  std::copy(std::begin(m.stride), std::end(m.stride), std::begin(q.stride));
+  std::copy(std::begin(m.gather_count), std::end(m.gather_count), std::begin(q.gather_count));
+  for (std::size_t k = 0; k < std::size(m.gather); ++k) std::copy(std::begin(m.gather[k]), std::end(m.gather[k]), std::begin(q.gather[k]));
+  for (index_t first = 0; first < e; first += b.step) {
+    const index_t n = std::min(b.step, e - first);
+    q.extent[ax] = n;
+    q.offset = m.offset + first * m.stride[ax];
+    materialize_bytes(q, item, src, buffer.data);
+    const auto run = static_cast<std::size_t>(n * b.inner) * item;
+    for (index_t o = 0; o < b.outer; ++o)
+      write(static_cast<std::uint64_t>((o * e + first) * b.inner) * item,
+            std::span<const std::byte>(buffer.data + static_cast<std::size_t>(o) * run, run));
+  }
+  read_past(static_cast<std::uint64_t>(m.size()) * item);
+}
+
+/// Fills an output whose files are sized first (safetensors), in parallel: each tensor copied or
+/// converted piece by piece and each piece written at its place, so a worker holds its source's
+/// pages (released as they stop being read) and one piece of its result; with --verify, the
+/// whole result, which the reference engine checks before it is written.
 void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkpoint_writer& out, const std::vector<std::size_t>& plan_of,
                    int threads, bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
   const std::vector<std::size_t>& order = out.order();
@@ -455,44 +559,43 @@ void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans,
   for (std::size_t k : order) {
     const tensor_plan& p = plans[plan_of[k]];
     const std::uint64_t src = in.tensors()[p.input].bytes;
-    // Mapped source pages and the region's pages; a read (.npz) source's buffer instead of pages.
-    costs.push_back(src + p.out.bytes);
+    const bool moves = p.what == action::convert && !p.identity;
+    // The source's pages (or, from an .npz, its buffer) and a piece of the result, or all of it.
+    costs.push_back(src + (!moves ? 0 : verify ? p.out.bytes : std::min<std::uint64_t>(p.out.bytes, piece_bytes)));
   }
   workers pool(costs, threads, [&](std::size_t pos, workers&) {
     const std::size_t k = order[pos];
     tensor_plan& p = plans[plan_of[k]];
     const tensor_desc& t = in.tensors()[p.input];
-    const std::span<std::byte> dst = out.region(k);
+    source_bytes s = source_of(in, t);
+    // The source's bytes before `released` are no longer read, and their pages are let go.
+    std::uint64_t released = 0;
+    const auto let_go = [&](std::uint64_t upto) {
+      if (s.read || upto <= released) return;
+      in.release_range(t.name, released, upto);
+      released = upto;
+    };
     if (p.what != action::convert || p.identity) {
-      out.populate(k);
-      if (const auto m = in.mapped(t.name)) {
-        if (!m->empty()) std::memcpy(dst.data(), m->data(), m->size());
-        in.release(t.name);
-      } else {
-        in.read_into(t.name, dst);
+      constexpr std::size_t chunk = std::size_t{16} << 20;
+      for (std::uint64_t at = 0; at < s.bytes.size(); at += chunk) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, s.bytes.size() - at));
+        out.write_at(k, at, s.bytes.subspan(static_cast<std::size_t>(at), n));
+        let_go(at + n);
       }
+    } else if (verify && verifiable(*p.from.entry)) {
+      aligned_buffer target(static_cast<std::size_t>(p.out.bytes));
+      if (target.size != 0) materialize_bytes(p.map, dtype_bits(t.dtype) / 8, s.bytes.data(), target.data);
+      const std::span<const std::byte> result(target.data, target.size);
+      verify_plan(p, t, s.bytes, result);
+      let_go(s.bytes.size());
+      out.write_at(k, 0, result);
     } else {
-      // Into the region when it starts on a cache line, else through an aligned buffer; the
-      // source's pages go before the region's come in, so two tensors' worth are held at most.
-      source_bytes s = source_of(in, t);
-      const std::size_t item = dtype_bits(t.dtype) / 8;
-      std::unique_ptr<aligned_buffer> stage;
-      if (reinterpret_cast<std::uintptr_t>(dst.data()) % 64 != 0 && !dst.empty())
-        stage = std::make_unique<aligned_buffer>(dst.size());
-      else
-        out.populate(k);
-      const std::span<std::byte> target = stage ? std::span<std::byte>(stage->data, stage->size) : dst;
-      if (!target.empty()) materialize_bytes(p.map, item, s.bytes.data(), target.data());
-      if (verify && verifiable(*p.from.entry)) verify_plan(p, t, s.bytes, target);
-      if (!s.read) in.release(t.name);
-      s = {};
-      if (stage) {
-        out.populate(k);
-        std::memcpy(dst.data(), stage->data, dst.size());
-      }
+      convert_in_blocks(
+          p.map, dtype_bits(t.dtype) / 8, s.bytes.data(), [&](std::uint64_t at, std::span<const std::byte> run) { out.write_at(k, at, run); },
+          let_go);
     }
+    if (!s.read) in.release(t.name);
     out.filled(k);
-    out.release(k);
     done.bytes += p.out.bytes;
     ++done.tensors;
   });
@@ -725,7 +828,7 @@ void run(const options& o) {
   tally done;
   const auto tick = [&] { bar.show(done.tensors.load(), done.bytes.load()); };
   std::uint64_t peak = 0;
-  if (out->map()) {
+  if (out->reserve()) {
     fill_in_place(*in, plans, *out, plan_of, threads, o.verify, done, tick, peak);
     out->finish();
   } else {
