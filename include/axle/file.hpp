@@ -202,11 +202,12 @@ class output_file {
     const std::byte* p = bytes.data();
     std::size_t n = bytes.size();
     while (n > 0) {
-      const ::ssize_t w = ::write(fd_, p, n);
+      const ::ssize_t w = ::write(fd_, p, std::min(n, write_call_bytes));
       if (w < 0) {
         if (errno == EINTR) continue;
         fail_write(errno);
       }
+      start_writeback(written_, static_cast<std::size_t>(w));
       p += w;
       n -= static_cast<std::size_t>(w);
       written_ += static_cast<std::size_t>(w);
@@ -232,11 +233,7 @@ class output_file {
         if (errno == EINTR) continue;
         fail_write(errno);
       }
-#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-      // A file filled out of order is flushed before it is named: its pages start on their way
-      // to the disk as they are written, so that commit()'s fsync finds little left to wait for.
-      if (reserved_) ::sync_file_range(fd_, static_cast<::off_t>(offset), w, SYNC_FILE_RANGE_WRITE);
-#endif
+      start_writeback(offset, static_cast<std::size_t>(w));
       p += w;
       offset += static_cast<std::size_t>(w);
       n -= static_cast<std::size_t>(w);
@@ -357,6 +354,19 @@ class output_file {
   }
 
  private:
+  /// Every output is flushed to disk before it is named: its pages start on their way there as
+  /// they are written (where the system can), so that commit()'s fsync finds little left to wait
+  /// for. Small writes (headers, patches) are left to it.
+  void start_writeback(std::size_t offset, std::size_t n) noexcept {
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    if (n >= writeback_min_bytes) ::sync_file_range(fd_, static_cast<::off_t>(offset), static_cast<::off_t>(n), SYNC_FILE_RANGE_WRITE);
+#else
+    static_cast<void>(offset);
+    static_cast<void>(n);
+#endif
+  }
+  static constexpr std::size_t writeback_min_bytes = std::size_t{64} << 10;
+
   /// AXLE_NAMED_TEMPORARIES set and not "0": no unnamed files.
   static bool named_temporaries_forced() noexcept {
     const char* v = std::getenv("AXLE_NAMED_TEMPORARIES");

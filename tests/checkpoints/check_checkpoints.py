@@ -310,6 +310,38 @@ def main():
         expect_error("a shard that is missing", tmp, ["convert-checkpoint", p("broken/model.safetensors.index.json"), p("o.safetensors")],
                      "model-00001-of-00001.safetensors: cannot open for reading")
 
+        # --- tensors larger than a piece: converted a block at a time ---------------------------
+        # Odd sizes, so that no block divides an axis evenly; a flipped grouped transposed conv
+        # (negative strides), a half-precision transpose and an LSTM's gates reordered (gathers).
+        r = np.random.default_rng(11)
+        large = {
+            "big.conv.weight": r.standard_normal((301, 259, 3, 3)).astype(np.float32),   # 2.8 MB
+            "big.up.weight": r.standard_normal((514, 301, 3, 3)).astype(np.float32),     # 5.6 MB, groups = 2
+            "big.fc.weight": r.standard_normal((1501, 1103)).astype(np.float16),         # 3.3 MB
+            "big.rnn.weight_ih_l0": r.standard_normal((4 * 517, 601)).astype(np.float32),  # 5.0 MB
+            "big.copied": r.standard_normal((3, 1000, 1001)).astype(np.float32),        # 12 MB, no rule
+        }
+        spec.write(p("large.safetensors"), large)
+        with open(p("large.toml"), "w") as f:
+            f.write('[[rule]]\nmatch = "big.conv.weight"\nfrom = "torch.conv2d"\nto = "flax.conv"\n'
+                    '[[rule]]\nmatch = "big.up.weight"\nfrom = "torch.conv_transpose2d"\nto = "equinox.conv_transpose2d"\ngroups = 2\n'
+                    '[[rule]]\nmatch = "big.fc.weight"\nfrom = "torch.linear"\nto = "flax.dense"\n'
+                    '[[rule]]\nmatch = "big.rnn.weight_ih_l0"\nfrom = "torch.lstm"\nto = "tf.lstm_cell"\n')
+        w_ih = large["big.rnn.weight_ih_l0"].reshape(4, 517, 601)[[0, 2, 1, 3]]  # gates i, f, g, o -> i, g, f, o
+        want = {
+            "big.conv.weight": large["big.conv.weight"].transpose(2, 3, 1, 0),
+            "big.up.weight": grouped_torch_to_equinox(large["big.up.weight"], 2),
+            "big.fc.weight": large["big.fc.weight"].T,
+            "big.rnn.weight_ih_l0": w_ih.transpose(2, 0, 1).reshape(601, 4 * 517),
+            "big.copied": large["big.copied"],
+        }
+        for out_name, threads in (("large1.safetensors", "1"), ("large2.safetensors", "2"), ("large.npz", "2")):
+            code, _, err = run("convert-checkpoint", p("large.safetensors"), p(out_name), "--rules", p("large.toml"), "--threads", threads)
+            got = (spec.read(p(out_name))[0] if out_name.endswith(".safetensors") else dict(np.load(p(out_name))))  if code == 0 else {}
+            for k, v in want.items():
+                check(f"large tensors into {out_name}, {threads} thread(s): {k}", k in got and got[k].shape == v.shape and np.array_equal(got[k], v),
+                      f"exit {code}, {err.strip()}" if code else (got[k].shape if k in got else "missing"))
+
         # --- a conversion killed half-way leaves nothing ----------------------------------------
         big = {"a.copied": np.ones((64, 1024, 1024), np.float32), "z.conv.weight": np.ones((2048, 2048, 3, 3), np.float32)}
         spec.write(p("big.safetensors"), big)

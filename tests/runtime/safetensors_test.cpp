@@ -18,6 +18,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -319,6 +320,57 @@ BOOST_AUTO_TEST_CASE(a_mapped_writer_fills_tensors_in_any_order) {
     BOOST_REQUIRE(out.map());
     out.write("w", as_bytes(w));
     check_message_contains<st::error>([&] { (void)out.region("x"); }, "no tensor 'x' in this file");
+  }  // never committed
+  BOOST_TEST(!fs::exists(dir / "n.safetensors"));
+}
+
+BOOST_AUTO_TEST_CASE(a_reserved_writer_takes_pieces_in_any_order_from_several_threads) {
+  temp_dir dir;
+  // 70,000 floats: more than one write call (256 KiB) per tensor, written in pieces of 4,099
+  // elements (not a multiple of a page or of a call), from two threads, last piece first.
+  std::vector<float> big(70000);
+  for (std::size_t k = 0; k < big.size(); ++k) big[k] = static_cast<float>(k) * 0.5f;
+  const std::string w(reinterpret_cast<const char*>(big.data()), big.size() * sizeof(float));
+  const std::string b = floats({7, 8});
+  const std::vector<st::entry> tensors{{"w", axle::dtype::F32, {700, 100}}, {"b", axle::dtype::F32, {2}}, {"e", axle::dtype::F32, {0}}};
+  {
+    st::writer out(dir / "r.safetensors", tensors);
+    check_message_contains<st::error>([&] { out.write_at("w", 0, as_bytes(b)); }, "tensor 'w': written in place before map() or reserve()");
+    out.reserve();
+    BOOST_TEST(!out.mapped());
+    check_message_contains<st::error>([&] { out.write_at("b", 4, as_bytes(b)); }, "tensor 'b': 8 bytes at offset 4 go past its 8 bytes");
+    check_message_contains<st::error>([&] { out.write_at("x", 0, as_bytes(b)); }, "no tensor 'x' in this file");
+    const std::size_t piece = 4099 * sizeof(float);
+    std::vector<std::size_t> starts;
+    for (std::size_t at = 0; at < w.size(); at += piece) starts.push_back(at);
+    const auto write_some = [&](std::size_t parity) {
+      for (std::size_t j = starts.size(); j-- > 0;)
+        if (j % 2 == parity) {
+          const std::size_t n = std::min(piece, w.size() - starts[j]);
+          out.write_at("w", starts[j], as_bytes(w).subspan(starts[j], n));
+        }
+    };
+    std::thread other(write_some, 1);
+    write_some(0);
+    other.join();
+    out.filled("w");
+    out.write("b", as_bytes(b));
+    check_message_contains<st::error>([&] { out.commit(); }, "tensor 'e': its data was not written; the file is not complete");
+    BOOST_TEST(fs::is_empty(dir.path));
+    out.filled("e");
+    out.commit();
+  }
+  // Byte for byte what the streaming writer makes.
+  {
+    st::writer out(dir / "s.safetensors", tensors);
+    for (const st::entry& t : out.order()) out.write(t.name, as_bytes(t.name == "w" ? w : t.name == "b" ? b : std::string()));
+    out.commit();
+  }
+  BOOST_TEST(slurp(dir / "r.safetensors") == slurp(dir / "s.safetensors"));
+  {
+    st::writer out(dir / "n.safetensors", tensors);
+    out.reserve();
+    out.write_at("w", 0, as_bytes(w));
   }  // never committed
   BOOST_TEST(!fs::exists(dir / "n.safetensors"));
 }

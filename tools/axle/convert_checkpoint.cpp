@@ -274,12 +274,12 @@ struct raw {
   std::byte b[N];
 };
 
-void materialize_bytes(const strided_map& m, std::size_t item, const std::byte* src, std::byte* dst) {
+void materialize_bytes(const strided_map& m, std::size_t item, const std::byte* src, std::byte* dst, copy_options o = {}) {
   switch (item) {
-    case 1: materialize(m, reinterpret_cast<const raw<1>*>(src), reinterpret_cast<raw<1>*>(dst)); break;
-    case 2: materialize(m, reinterpret_cast<const raw<2>*>(src), reinterpret_cast<raw<2>*>(dst)); break;
-    case 4: materialize(m, reinterpret_cast<const raw<4>*>(src), reinterpret_cast<raw<4>*>(dst)); break;
-    case 8: materialize(m, reinterpret_cast<const raw<8>*>(src), reinterpret_cast<raw<8>*>(dst)); break;
+    case 1: materialize(m, reinterpret_cast<const raw<1>*>(src), reinterpret_cast<raw<1>*>(dst), o); break;
+    case 2: materialize(m, reinterpret_cast<const raw<2>*>(src), reinterpret_cast<raw<2>*>(dst), o); break;
+    case 4: materialize(m, reinterpret_cast<const raw<4>*>(src), reinterpret_cast<raw<4>*>(dst), o); break;
+    case 8: materialize(m, reinterpret_cast<const raw<8>*>(src), reinterpret_cast<raw<8>*>(dst), o); break;
     default: throw tool_error(fmt::format("elements of {} bytes cannot be rearranged", item));
   }
 }
@@ -332,7 +332,7 @@ struct tally {
 };
 
 /// Runs jobs on a pool of workers in a given order, each admitted while the memory it holds
-/// fits a budget (the largest job's, so any single job runs), and rethrows the first failure. A
+/// fits a budget (at least the largest job's, so any single job runs), and rethrows the first failure. A
 /// job may keep its memory past its end (data lent to a writer): it returns it through the
 /// shared accounting, which outlives the pool.
 class workers {
@@ -352,7 +352,7 @@ class workers {
     }
   };
 
-  workers(std::vector<std::uint64_t> costs, int threads, job run) : costs_(std::move(costs)), run_(std::move(run)) {
+  workers(std::vector<std::uint64_t> costs, int threads, std::uint64_t budget, job run) : costs_(std::move(costs)), run_(std::move(run)), budget_(budget) {
     for (std::uint64_t c : costs_) budget_ = std::max(budget_, c);
     kept_.assign(costs_.size(), 0);
     for (int k = 0; k < threads; ++k) threads_.emplace_back([this] { work(); });
@@ -422,9 +422,9 @@ class workers {
   std::shared_ptr<accounting> a_ = std::make_shared<accounting>();
   std::vector<char> kept_;
   std::vector<std::thread> threads_;
+  std::uint64_t budget_ = 0;
   std::size_t next_ = 0;
   std::size_t finished_ = 0;
-  std::uint64_t budget_ = 0;
   std::exception_ptr error_;
   bool stopping_ = false;
 };
@@ -448,7 +448,7 @@ source_bytes source_of(const checkpoint_reader& in, const tensor_desc& t) {
 
 /// The most of a converted tensor's result held in memory: it is made in pieces of this size, in
 /// the result's order, each written at its place before the next is made (materialize_pieces).
-constexpr std::size_t piece_bytes = std::size_t{4} << 20;
+constexpr std::size_t piece_bytes = std::size_t{2} << 20;
 
 /// Converts `src` by map `m` (elements of `item` bytes) in pieces of the result, in its order:
 /// `write(offset, bytes, begin, end)` receives each piece, its byte offset in the result, and the
@@ -539,7 +539,7 @@ void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* 
     const index_t n = std::min(b.step, e - first);
     q.extent[ax] = n;
     q.offset = m.offset + first * m.stride[ax];
-    materialize_bytes(q, item, src, buffer.data);
+    materialize_bytes(q, item, src, buffer.data, copy_options{1});
     const auto run = static_cast<std::size_t>(n * b.inner) * item;
     for (index_t o = 0; o < b.outer; ++o)
       write(static_cast<std::uint64_t>((o * e + first) * b.inner) * item,
@@ -556,14 +556,19 @@ void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans,
                    int threads, bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
   const std::vector<std::size_t>& order = out.order();
   std::vector<std::uint64_t> costs;
+  std::uint64_t largest = 0;
   for (std::size_t k : order) {
     const tensor_plan& p = plans[plan_of[k]];
     const std::uint64_t src = in.tensors()[p.input].bytes;
     const bool moves = p.what == action::convert && !p.identity;
     // The source's pages (or, from an .npz, its buffer) and a piece of the result, or all of it.
     costs.push_back(src + (!moves ? 0 : verify ? p.out.bytes : std::min<std::uint64_t>(p.out.bytes, piece_bytes)));
+    largest = std::max({largest, src, p.out.bytes});
   }
-  workers pool(costs, threads, [&](std::size_t pos, workers&) {
+  // Tensors run side by side while what they hold stays within 1.75 times the largest tensor:
+  // the largest runs beside smaller ones, and the peak, with the program's own memory, stays
+  // under twice the largest tensor.
+  workers pool(costs, threads, largest / 4 * 7, [&](std::size_t pos, workers&) {
     const std::size_t k = order[pos];
     tensor_plan& p = plans[plan_of[k]];
     const tensor_desc& t = in.tensors()[p.input];
@@ -625,7 +630,7 @@ void stream(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkp
     const bool moves = p.what == action::convert && !p.identity;
     costs.push_back((moves ? p.out.bytes : 0) + (mapped_input ? 0 : in.tensors()[p.input].bytes));
   }
-  workers pool(costs, threads, [&](std::size_t pos, workers& self) {
+  workers pool(costs, threads, 0, [&](std::size_t pos, workers& self) {
     const std::size_t k = order[pos];
     tensor_plan& p = plans[plan_of[k]];
     const tensor_desc& t = in.tensors()[p.input];
