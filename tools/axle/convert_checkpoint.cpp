@@ -332,9 +332,10 @@ struct tally {
 };
 
 /// Runs jobs on a pool of workers in a given order, each admitted while the memory it holds
-/// fits a budget (at least the largest job's, so any single job runs), and rethrows the first failure. A
-/// job may keep its memory past its end (data lent to a writer): it returns it through the
-/// shared accounting, which outlives the pool.
+/// fits a budget (at least the largest job's, so any single job runs), and rethrows the first
+/// failure. With `any_order`, a job that does not fit yet lets later ones that fit go first (for
+/// jobs whose results may come in any order). A job may keep its memory past its end (data lent
+/// to a writer): it returns it through the shared accounting, which outlives the pool.
 class workers {
  public:
   using job = std::function<void(std::size_t, workers&)>;
@@ -352,9 +353,11 @@ class workers {
     }
   };
 
-  workers(std::vector<std::uint64_t> costs, int threads, std::uint64_t budget, job run) : costs_(std::move(costs)), run_(std::move(run)), budget_(budget) {
+  workers(std::vector<std::uint64_t> costs, int threads, std::uint64_t budget, bool any_order, job run)
+      : costs_(std::move(costs)), run_(std::move(run)), budget_(budget), any_order_(any_order) {
     for (std::uint64_t c : costs_) budget_ = std::max(budget_, c);
     kept_.assign(costs_.size(), 0);
+    taken_.assign(costs_.size(), 0);
     for (int k = 0; k < threads; ++k) threads_.emplace_back([this] { work(); });
   }
   workers(const workers&) = delete;
@@ -395,11 +398,15 @@ class workers {
   void work() {
     std::unique_lock<std::mutex> lock(a_->mutex);
     for (;;) {
+      std::size_t k = costs_.size();
       a_->cv.wait(lock, [&] {
-        return stopping_ || error_ || next_ == costs_.size() || a_->in_flight == 0 || a_->in_flight + costs_[next_] <= budget_;
+        if (stopping_ || error_ || next_ == costs_.size()) return true;
+        k = admissible();
+        return k < costs_.size();
       });
       if (stopping_ || error_ || next_ == costs_.size()) return;
-      const std::size_t k = next_++;
+      taken_[k] = 1;
+      while (next_ < costs_.size() && taken_[next_]) ++next_;
       a_->in_flight += costs_[k];
       a_->peak = std::max(a_->peak, a_->in_flight);
       lock.unlock();
@@ -417,13 +424,25 @@ class workers {
     }
   }
 
+  /// The job to start now: the next one if it fits, else (any_order) the first later one that
+  /// fits; costs_.size() for none.
+  std::size_t admissible() const {
+    if (a_->in_flight == 0 || a_->in_flight + costs_[next_] <= budget_) return next_;
+    if (any_order_)
+      for (std::size_t j = next_ + 1; j < costs_.size(); ++j)
+        if (!taken_[j] && a_->in_flight + costs_[j] <= budget_) return j;
+    return costs_.size();
+  }
+
   std::vector<std::uint64_t> costs_;
   job run_;
   std::shared_ptr<accounting> a_ = std::make_shared<accounting>();
   std::vector<char> kept_;
   std::vector<std::thread> threads_;
   std::uint64_t budget_ = 0;
-  std::size_t next_ = 0;
+  bool any_order_ = false;
+  std::vector<char> taken_;
+  std::size_t next_ = 0;  // the first job not taken
   std::size_t finished_ = 0;
   std::exception_ptr error_;
   bool stopping_ = false;
@@ -554,7 +573,9 @@ void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* 
 /// whole result, which the reference engine checks before it is written.
 void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkpoint_writer& out, const std::vector<std::size_t>& plan_of,
                    int threads, bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
-  const std::vector<std::size_t>& order = out.order();
+  // Largest first, so that the small ones fill in beside the large ones and at the end.
+  std::vector<std::size_t> order = out.order();
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return plans[plan_of[a]].out.bytes > plans[plan_of[b]].out.bytes; });
   std::vector<std::uint64_t> costs;
   std::uint64_t largest = 0;
   for (std::size_t k : order) {
@@ -568,7 +589,7 @@ void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans,
   // Tensors run side by side while what they hold stays within 1.75 times the largest tensor:
   // the largest runs beside smaller ones, and the peak, with the program's own memory, stays
   // under twice the largest tensor.
-  workers pool(costs, threads, largest / 4 * 7, [&](std::size_t pos, workers&) {
+  workers pool(costs, threads, largest / 4 * 7, true, [&](std::size_t pos, workers&) {
     const std::size_t k = order[pos];
     tensor_plan& p = plans[plan_of[k]];
     const tensor_desc& t = in.tensors()[p.input];
@@ -630,7 +651,7 @@ void stream(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkp
     const bool moves = p.what == action::convert && !p.identity;
     costs.push_back((moves ? p.out.bytes : 0) + (mapped_input ? 0 : in.tensors()[p.input].bytes));
   }
-  workers pool(costs, threads, 0, [&](std::size_t pos, workers& self) {
+  workers pool(costs, threads, 0, false, [&](std::size_t pos, workers& self) {
     const std::size_t k = order[pos];
     tensor_plan& p = plans[plan_of[k]];
     const tensor_desc& t = in.tensors()[p.input];
