@@ -33,6 +33,10 @@
 //                     one piece, whatever the tensor's size.
 // materialize(m, src, dst)  The run-time path under all of them, for a strided_map of
 //                     <axle/mapping.hpp>.
+// materialize_pieces(m, src, sink) / materialize_blocks(m, src, sink)
+//                     The same in pieces, in order (streams), or in blocks whose runs carry their
+//                     offsets (a file written with pwrite): a block reads a band of the source
+//                     once where pieces in order would read each source line several times.
 //
 // Every source and destination may be a typed view (tensor_view, contiguous_view), a tensor, or a
 // view whose layout is known at run time (dynamic_view, <axle/dynamic_view.hpp>). Between typed
@@ -922,6 +926,126 @@ void materialize_pieces(const strided_map& m, const T* src, Sink&& sink,
     }
     sink(static_cast<const stream_piece<std::remove_const_t<T>>&>(piece));
   });
+}
+
+/// One piece of a conversion written in place: a run of the converted tensor's elements, the
+/// offset of its first in the tensor's storage order, and the source elements (offsets from the
+/// source's element 0, [begin, end)) that later pieces still read — empty after the last.
+template <class T>
+struct placed_piece {
+  index_t offset = 0;
+  std::span<const T> elements;
+  index_t source_begin = 0;
+  index_t source_end = 0;
+};
+
+namespace detail {
+
+/// How materialize_blocks cuts a conversion: every element whose index on target axis `axis` lies
+/// in a range of `step` indices; such a block is `outer` runs of `step * inner` elements.
+struct block_split {
+  int axis = -1;
+  index_t step = 0;
+  index_t outer = 1;  // the product of the extents before `axis`
+  index_t inner = 1;  // the product of the extents after it
+};
+
+/// The axis to cut along: among the axes whose runs, in a block of at most `max_elements`, are at
+/// least `min_run` elements long and that are not gathered, the one the source strides over
+/// farthest (so a block reads a band of the source, whole cache lines). None (axis -1) when the
+/// whole conversion fits one block or no axis qualifies.
+[[nodiscard]] inline block_split choose_blocks(const strided_map& m, index_t max_elements, index_t min_run) noexcept {
+  block_split best;
+  const index_t total = m.size();
+  if (total <= max_elements) return best;
+  index_t best_stride = -1;
+  index_t outer = 1;
+  for (int a = 0; a < m.rank; ++a) {
+    const auto ax = static_cast<std::size_t>(a);
+    const index_t e = m.extent[ax];
+    const index_t inner = total / outer / e;
+    const index_t step = std::min(e, max_elements / (outer * inner));
+    const index_t stride = m.stride[ax] < 0 ? -m.stride[ax] : m.stride[ax];
+    if (m.gather_count[ax] == 0 && e > 1 && step >= 1 && step * inner >= min_run && stride > best_stride) {
+      best = {a, step, outer, inner};
+      best_stride = stride;
+    }
+    outer *= e;
+  }
+  return best;
+}
+
+/// Map `m` restricted to indices [first, first + n) of target axis `axis` (no storage shapes).
+[[nodiscard]] inline strided_map restrict_axis(const strided_map& m, int axis, index_t first, index_t n) noexcept {
+  strided_map q;
+  q.rank = m.rank;
+  std::copy(std::begin(m.extent), std::end(m.extent), std::begin(q.extent));
+  std::copy(std::begin(m.stride), std::end(m.stride), std::begin(q.stride));
+  std::copy(std::begin(m.gather_count), std::end(m.gather_count), std::begin(q.gather_count));
+  for (std::size_t k = 0; k < std::size(m.gather); ++k) std::copy(std::begin(m.gather[k]), std::end(m.gather[k]), std::begin(q.gather[k]));
+  q.extent[static_cast<std::size_t>(axis)] = n;
+  q.offset = m.offset + first * m.stride[static_cast<std::size_t>(axis)];
+  return q;
+}
+
+}  // namespace detail
+
+/// Writes what map `m` reads from the contiguous source `src` (its element 0: `m.offset` is added
+/// here) in blocks of about `block_bytes`, for a destination that takes elements at any offset (a
+/// file written with pwrite, a buffer filled out of order): `sink(const placed_piece<T>&)`
+/// receives runs of the result with their offsets. Where pieces in the result's order would read
+/// only part of each source cache line they touch — `(O, I, 3, 3)` made `(3, 3, I, O)`: a piece
+/// inside one `(3, 3)` position reads a ninth of every line, and eight later pieces read the same
+/// lines again — a block is instead every element whose index on one target axis lies in a range,
+/// the axis the source strides over farthest among those whose runs stay at least `min_run_bytes`
+/// long: its source is a band read once, and it reaches the sink as one run per index of the axes
+/// before that axis. Otherwise (or when the whole result fits a block) the pieces are those of
+/// materialize_pieces, in order. Peak memory is one block.
+template <class T, class Sink>
+void materialize_blocks(const strided_map& m, const T* src, Sink&& sink, std::size_t block_bytes = std::size_t{4} << 20,
+                        copy_options options = {}, std::size_t min_run_bytes = std::size_t{64} << 10) {
+  using V = std::remove_const_t<T>;
+  if (m.size() == 0) return;
+  const index_t max_elements = std::max<index_t>(1, static_cast<index_t>(block_bytes / sizeof(T)));
+  const detail::block_split b = detail::choose_blocks(m, max_elements, static_cast<index_t>(min_run_bytes / sizeof(T)));
+  if (b.axis < 0) {
+    index_t at = 0;
+    materialize_pieces(
+        m, src,
+        [&](const stream_piece<V>& p) {
+          sink(static_cast<const placed_piece<V>&>(placed_piece<V>{at, p.elements, p.source_begin, p.source_end}));
+          at += static_cast<index_t>(p.elements.size());
+        },
+        block_bytes, options);
+    return;
+  }
+  const index_t e = m.extent[static_cast<std::size_t>(b.axis)];
+  // What the blocks after each one still read: the suffix hull of their footprints.
+  std::vector<std::pair<index_t, index_t>> later;
+  for (index_t first = 0; first < e; first += b.step)
+    later.push_back(detail::footprint(detail::restrict_axis(m, b.axis, first, std::min(b.step, e - first))));
+  for (std::size_t c = later.size(); c-- > 1;) {
+    later[c - 1].first = std::min(later[c - 1].first, later[c].first);
+    later[c - 1].second = std::max(later[c - 1].second, later[c].second);
+  }
+  const auto buffer = std::make_unique_for_overwrite<V[]>(static_cast<std::size_t>(b.outer * b.step * b.inner));
+  std::size_t c = 0;
+  for (index_t first = 0; first < e; first += b.step) {
+    const index_t n = std::min(b.step, e - first);
+    const strided_map q = detail::restrict_axis(m, b.axis, first, n);
+    detail::materialize_any(q, src, buffer.get(), detail::copy_threads(static_cast<std::size_t>(q.size()) * sizeof(T), options));
+    index_t source_begin = 0;
+    index_t source_end = 0;
+    if (++c < later.size()) {
+      source_begin = later[c].first;
+      source_end = later[c].second + 1;
+    }
+    const index_t run = n * b.inner;
+    for (index_t o = 0; o < b.outer; ++o)
+      sink(static_cast<const placed_piece<V>&>(placed_piece<V>{(o * e + first) * b.inner,
+                                                                std::span<const V>(buffer.get() + o * run, static_cast<std::size_t>(run)),
+                                                                source_begin, source_end}));
+  }
 }
 
 /// Converts `src` into the streamed destination `dst` (see stream_to): the plan is derived at run

@@ -189,6 +189,40 @@ void check_run_time_paths(const tensor_view<const int, From>& src, const std::ve
       if (!later.empty()) BOOST_TEST(later.back().first == later.back().second);  // nothing after the last piece
     }
   }
+  // In blocks, runs placed at their offsets: every target element exactly once, and what each
+  // piece says later pieces read is all they read — the source outside it is overwritten after
+  // each piece, and the result must not change. Small blocks and short runs, so that the blocks
+  // (not only the pieces in order) are taken.
+  for (const index_t block_elements : {index_t{1}, index_t{4}, index_t{7}, n / 3 + 1, n}) {
+    for (const std::size_t min_run : {std::size_t{1}, std::size_t{3}}) {
+      BOOST_TEST_CONTEXT("blocks of " << block_elements << " elements, runs of at least " << min_run) {
+        if (block_elements < 1) continue;
+        std::vector<int> source(src.data(), src.data() + ref.size());
+        std::vector<int> placed(ref.size(), -1);
+        std::vector<int> written(ref.size(), 0);
+        bool in_bounds = true;
+        materialize_blocks(
+            ref_map, source.data(),
+            [&](const placed_piece<int>& piece) {
+              if (piece.offset < 0 || static_cast<std::size_t>(piece.offset) + piece.elements.size() > placed.size()) {
+                in_bounds = false;
+                return;
+              }
+              for (std::size_t k = 0; k < piece.elements.size(); ++k) {
+                placed[static_cast<std::size_t>(piece.offset) + k] = piece.elements[k];
+                ++written[static_cast<std::size_t>(piece.offset) + k];
+              }
+              if (piece.source_begin < piece.source_end)
+                for (index_t k = 0; k < static_cast<index_t>(source.size()); ++k)
+                  if (k < piece.source_begin || k >= piece.source_end) source[static_cast<std::size_t>(k)] = -7;
+            },
+            static_cast<std::size_t>(block_elements) * sizeof(int), copy_options{}, min_run * sizeof(int));
+        BOOST_TEST(in_bounds);
+        BOOST_TEST(placed == ref);
+        BOOST_TEST(std::all_of(written.begin(), written.end(), [](int w) { return w == 1; }));
+      }
+    }
+  }
 }
 
 /// One plan on random data: convert, convert_into and (when zero-copy) layout_cast against the core's

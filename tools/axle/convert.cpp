@@ -1,11 +1,11 @@
 // axle convert — one .npy weight from one op's layout to another's.
 //
 // The input is mapped, not read (npy::map), and the conversion's map (op_conversion::map: the plan,
-// and a fused tensor's section when one is selected) is materialised in pieces
-// (axle::materialize_pieces), each written to the output file as soon as it is made. So peak memory
-// is the input pages the conversion has touched and not yet released, plus one piece
-// (docs/performance.md measures it); input pages that no later piece reads are released as the
-// conversion goes. A bias fold sums two biases: its output is as small as a bias and is made whole.
+// and a fused tensor's section when one is selected) is materialised in blocks
+// (axle::materialize_blocks), each run written at its place in the output file as soon as it is
+// made. So peak memory is the input pages the conversion has touched and not yet released, plus one
+// block (docs/performance.md measures it); input pages that no later block reads are released as
+// the conversion goes. A bias fold sums two biases: its output is as small as a bias and is made whole.
 #include "cli.hpp"
 
 #include <axle/convert.hpp>
@@ -42,17 +42,20 @@ const T* elements(const npy::array_ref& a, std::vector<T>& copy) {
   return copy.data();
 }
 
-/// Streams map `m` over the mapped input's elements, seen as raw bits of their size (every dtype
-/// converts exactly), into `out`, releasing the input pages no later piece reads.
+/// Converts by map `m` the mapped input's elements, seen as raw bits of their size (every dtype
+/// converts exactly), into `out` after its header, a block at a time, each run written at its
+/// place; the input pages no later block reads are released as it goes.
 template <class Bits>
-void stream(const npy::mapped_array& in, const strided_map& m, output_file& out) {
+void convert_blocks(const npy::mapped_array& in, const strided_map& m, output_file& out) {
   const npy::array_ref& a = in.array;
   std::vector<Bits> copy;
   const Bits* src = elements<Bits>(a, copy);
+  const std::size_t data_start = out.size();
+  out.reserve(data_start + static_cast<std::size_t>(m.size()) * sizeof(Bits));  // the target's size obeys NumPy's rule
   std::size_t low = 0;                // input bytes [0, low) are released
   std::size_t high = in.file.size();  // and so are [high, size)
-  materialize_pieces(m, src, [&](const stream_piece<Bits>& piece) {
-    out.write(std::as_bytes(piece.elements));
+  materialize_blocks(m, src, [&](const placed_piece<Bits>& piece) {
+    out.write_at(data_start + static_cast<std::size_t>(piece.offset) * sizeof(Bits), std::as_bytes(piece.elements));
     if (!copy.empty() || piece.source_begin >= piece.source_end) return;
     const std::size_t begin = a.data_offset + static_cast<std::size_t>(piece.source_begin) * sizeof(Bits);
     const std::size_t end = a.data_offset + static_cast<std::size_t>(piece.source_end) * sizeof(Bits);
@@ -116,13 +119,13 @@ void run(const convert_options& o) {
   } else {
     switch (npy::item_size(a.dtype)) {
       case 2:
-        stream<std::uint16_t>(in, m, out);
+        convert_blocks<std::uint16_t>(in, m, out);
         break;
       case 4:
-        stream<std::uint32_t>(in, m, out);
+        convert_blocks<std::uint32_t>(in, m, out);
         break;
       default:
-        stream<std::uint64_t>(in, m, out);
+        convert_blocks<std::uint64_t>(in, m, out);
         break;
     }
   }

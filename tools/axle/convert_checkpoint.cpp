@@ -465,25 +465,24 @@ source_bytes source_of(const checkpoint_reader& in, const tensor_desc& t) {
   return s;
 }
 
-/// The most of a converted tensor's result held in memory: it is made in pieces of this size, in
-/// the result's order, each written at its place before the next is made (materialize_pieces).
+/// The most of a converted tensor's result held in memory: it is made in blocks of this size, each
+/// written at its place before the next is made (materialize_blocks).
 constexpr std::size_t piece_bytes = std::size_t{2} << 20;
 
-/// Converts `src` by map `m` (elements of `item` bytes) in pieces of the result, in its order:
-/// `write(offset, bytes, begin, end)` receives each piece, its byte offset in the result, and the
-/// source bytes [begin, end) that later pieces still read (nothing after the last).
-template <class Write>
-void convert_in_pieces(const strided_map& m, std::size_t item, const std::byte* src, Write&& write) {
+/// Converts `src` by map `m` (elements of `item` bytes, moved as their bytes) in blocks of the
+/// result (materialize_blocks, on the calling thread: the workers run tensors side by side):
+/// `write(offset, bytes)` receives each run of the result with its byte offset, and
+/// `read_past(begin)` is told that no later block reads the source bytes before `begin`.
+template <class Write, class ReadPast>
+void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* src, Write&& write, ReadPast&& read_past) {
   const auto run = [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
-    std::uint64_t at = 0;
-    materialize_pieces(
+    materialize_blocks(
         m, reinterpret_cast<const raw<N>*>(src),
-        [&](const stream_piece<raw<N>>& piece) {
-          const std::span<const std::byte> bytes = std::as_bytes(piece.elements);
-          write(at, bytes, static_cast<std::uint64_t>(piece.source_begin) * N, static_cast<std::uint64_t>(piece.source_end) * N);
-          at += bytes.size();
+        [&](const placed_piece<raw<N>>& piece) {
+          write(static_cast<std::uint64_t>(piece.offset) * N, std::as_bytes(piece.elements));
+          read_past(static_cast<std::uint64_t>(piece.source_begin < piece.source_end ? piece.source_begin : m.size()) * N);
         },
-        piece_bytes);
+        piece_bytes, copy_options{1});
   };
   switch (item) {
     case 1: run(std::integral_constant<std::size_t, 1>{}); break;
@@ -492,79 +491,6 @@ void convert_in_pieces(const strided_map& m, std::size_t item, const std::byte* 
     case 8: run(std::integral_constant<std::size_t, 8>{}); break;
     default: throw tool_error(fmt::format("elements of {} bytes cannot be rearranged", item));
   }
-}
-
-/// Where a piece in the result's order would read only a part of each cache line it touches (a
-/// kernel (O, I, 3, 3) made (3, 3, I, O): a piece inside one (3, 3) position reads a ninth of
-/// every line, and the next piece reads the same lines again), the result is made in blocks
-/// instead: every element whose index on one axis of the result lies in a range. A block is as
-/// large as a piece and is written as several runs, one per index of the axes before that axis;
-/// its source is the elements with that axis's index in the range, which, for the axis the source
-/// keeps outermost, lie together. The axis: the one with the largest source stride among those
-/// whose runs are at least `min_run_bytes` long (few writes); none, and pieces it is.
-struct block_split {
-  int axis = -1;
-  index_t step = 0;   // indices of `axis` per block
-  index_t outer = 1;  // runs per block: the product of the extents before `axis`
-  index_t inner = 1;  // elements per index of `axis` in a run: the product of the extents after it
-};
-constexpr std::size_t min_run_bytes = std::size_t{64} << 10;
-
-block_split choose_blocks(const strided_map& m, std::size_t item) {
-  block_split best;
-  const index_t total = m.size();
-  const auto piece = static_cast<index_t>(piece_bytes / item);
-  if (total <= piece) return best;
-  index_t best_stride = -1;
-  index_t outer = 1;
-  for (int a = 0; a < m.rank; ++a) {
-    const auto ax = static_cast<std::size_t>(a);
-    const index_t e = m.extent[ax];
-    const index_t inner = total / outer / e;
-    const index_t step = std::min(e, piece / (outer * inner));
-    const index_t stride = m.stride[ax] < 0 ? -m.stride[ax] : m.stride[ax];
-    if (m.gather_count[ax] == 0 && e > 1 && step >= 1 && static_cast<std::size_t>(step * inner) * item >= min_run_bytes && stride > best_stride) {
-      best = {a, step, outer, inner};
-      best_stride = stride;
-    }
-    outer *= e;
-  }
-  return best;
-}
-
-/// Converts `src` by map `m` (elements of `item` bytes), a block or a piece at a time (above):
-/// `write(offset, bytes)` receives each run of the result with its byte offset in the result, and
-/// `read_past(begin)` is told when no later block or piece reads the source bytes before `begin`.
-template <class Write, class ReadPast>
-void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* src, Write&& write, ReadPast&& read_past) {
-  const block_split b = choose_blocks(m, item);
-  if (b.axis < 0) {
-    convert_in_pieces(m, item, src, [&](std::uint64_t at, std::span<const std::byte> piece, std::uint64_t later_begin, std::uint64_t) {
-      write(at, piece);
-      read_past(later_begin);
-    });
-    return;
-  }
-  const auto ax = static_cast<std::size_t>(b.axis);
-  const index_t e = m.extent[ax];
-  aligned_buffer buffer(static_cast<std::size_t>(b.outer * b.step * b.inner) * item);
-  strided_map q;
-  q.rank = m.rank;
-  std::copy(std::begin(m.extent), std::end(m.extent), std::begin(q.extent));
-  std::copy(std::begin(m.stride), std::end(m.stride), std::begin(q.stride));
-  std::copy(std::begin(m.gather_count), std::end(m.gather_count), std::begin(q.gather_count));
-  for (std::size_t k = 0; k < std::size(m.gather); ++k) std::copy(std::begin(m.gather[k]), std::end(m.gather[k]), std::begin(q.gather[k]));
-  for (index_t first = 0; first < e; first += b.step) {
-    const index_t n = std::min(b.step, e - first);
-    q.extent[ax] = n;
-    q.offset = m.offset + first * m.stride[ax];
-    materialize_bytes(q, item, src, buffer.data, copy_options{1});
-    const auto run = static_cast<std::size_t>(n * b.inner) * item;
-    for (index_t o = 0; o < b.outer; ++o)
-      write(static_cast<std::uint64_t>((o * e + first) * b.inner) * item,
-            std::span<const std::byte>(buffer.data + static_cast<std::size_t>(o) * run, run));
-  }
-  read_past(static_cast<std::uint64_t>(m.size()) * item);
 }
 
 /// Fills an output whose files are sized first (safetensors), in parallel: each tensor copied or
