@@ -952,12 +952,25 @@ struct block_split {
 
 /// The axis to cut along: among the axes whose runs, in a block of at most `max_elements`, are at
 /// least `min_run` elements long and that are not gathered, the one the source strides over
-/// farthest (so a block reads a band of the source, whole cache lines). None (axis -1) when the
-/// whole conversion fits one block or no axis qualifies.
-[[nodiscard]] inline block_split choose_blocks(const strided_map& m, index_t max_elements, index_t min_run) noexcept {
+/// farthest (so a block reads a band of the source, whole cache lines). None (axis -1) when
+/// pieces in order read whole lines already — the axes a piece fixes (those before the one
+/// pieces are cut along) all step through the source by a line (`line` elements) or more, and
+/// pieces then also free the source as they go — when the whole conversion fits one block, or
+/// when no axis qualifies.
+[[nodiscard]] inline block_split choose_blocks(const strided_map& m, index_t max_elements, index_t min_run, index_t line) noexcept {
   block_split best;
   const index_t total = m.size();
   if (total <= max_elements) return best;
+  bool partial_lines = false;
+  index_t after = total;  // the elements of the axes after k
+  for (int k = 0; k < m.rank; ++k) {
+    const auto ax = static_cast<std::size_t>(k);
+    after /= m.extent[ax];
+    if (after <= max_elements) break;  // pieces are cut along k; the axes before it are fixed
+    const index_t stride = m.stride[ax] < 0 ? -m.stride[ax] : m.stride[ax];
+    if (m.gather_count[ax] == 0 && m.extent[ax] > 1 && stride < line) partial_lines = true;
+  }
+  if (!partial_lines) return best;
   index_t best_stride = -1;
   index_t outer = 1;
   for (int a = 0; a < m.rank; ++a) {
@@ -994,9 +1007,9 @@ struct block_split {
 /// here) in blocks of about `block_bytes`, for a destination that takes elements at any offset (a
 /// file written with pwrite, a buffer filled out of order): `sink(const placed_piece<T>&)`
 /// receives runs of the result with their offsets. Where pieces in the result's order would read
-/// only part of each source cache line they touch — `(O, I, 3, 3)` made `(3, 3, I, O)`: a piece
-/// inside one `(3, 3)` position reads a ninth of every line, and eight later pieces read the same
-/// lines again — a block is instead every element whose index on one target axis lies in a range,
+/// only part of each source cache line (64 bytes) they touch — `(O, I, 3, 3)` made `(3, 3, I, O)`:
+/// a piece inside one `(3, 3)` position reads a ninth of every line, and eight later pieces read
+/// the same lines again — a block is instead every element whose index on one target axis lies in a range,
 /// the axis the source strides over farthest among those whose runs stay at least `min_run_bytes`
 /// long: its source is a band read once, and it reaches the sink as one run per index of the axes
 /// before that axis. Otherwise (or when the whole result fits a block) the pieces are those of
@@ -1007,7 +1020,8 @@ void materialize_blocks(const strided_map& m, const T* src, Sink&& sink, std::si
   using V = std::remove_const_t<T>;
   if (m.size() == 0) return;
   const index_t max_elements = std::max<index_t>(1, static_cast<index_t>(block_bytes / sizeof(T)));
-  const detail::block_split b = detail::choose_blocks(m, max_elements, static_cast<index_t>(min_run_bytes / sizeof(T)));
+  const detail::block_split b = detail::choose_blocks(m, max_elements, static_cast<index_t>(min_run_bytes / sizeof(T)),
+                                                      std::max<index_t>(1, static_cast<index_t>(64 / sizeof(T))));
   if (b.axis < 0) {
     index_t at = 0;
     materialize_pieces(

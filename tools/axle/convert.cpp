@@ -67,7 +67,7 @@ void convert_blocks(const npy::mapped_array& in, const strided_map& m, output_fi
       in.file.release(end, high - end);
       high = end;
     }
-  });
+  }, stream_destination<int>::default_piece_bytes);  // 16 MiB, as a streamed conversion
 }
 
 /// The sum of two biases, made whole (float32 and float64 only: a sum is arithmetic, and axle
