@@ -40,7 +40,7 @@ inline constexpr int cplan_capacity = 4 * value::max_atoms;
 /// A plan type as records: the kind of each step, how many elements its two lists have, and
 /// every element (an entry type), step by step, a-list then b-list.
 struct cplan {
-  bool ok = false;  // within the engine's capacities
+  bool ok = false;  // within the engine's capacities, and no element is empty or holds a unit axis
   int nsteps = 0;
   value::step_kind kind[value::max_steps]{};
   int na[value::max_steps]{};
@@ -65,7 +65,7 @@ struct cplan_of {
 template <class... Ss, class... Els>
   requires(sizeof...(Ss) <= static_cast<std::size_t>(value::max_steps) && sizeof...(Els) <= static_cast<std::size_t>(cplan_capacity))
 struct cplan_of<plan<Ss...>, type_list<Els...>> {
-  static constexpr cplan value{true,
+  static constexpr cplan value{!(crec_entry_v<Els>.odd || ...),
                                static_cast<int>(sizeof...(Ss)),
                                {step_traits<Ss>::kind...},
                                {static_cast<int>(step_traits<Ss>::a::size)...},
@@ -146,26 +146,28 @@ struct cstate {
   if (!p.ok) return r;
   cstate st[2];
   int cur = 0;
-  for (int e = 0; e < l.nentries; ++e) {
-    const crec_entry& x = *l.entries[e];
-    for (int q = 0; q < x.natoms; ++q) {
-      if (x.atoms[q].unit) return r;
-      st[0].push(x.atoms[q].lkey, x.atoms[q].axis, x.atoms[q].spatial, x.atoms[q].flip);
+  {
+    cstate& c = st[0];
+    for (int e = 0; e < l.nentries; ++e) {
+      const crec_entry& x = *l.entries[e];
+      const int na = x.natoms;
+      if (x.odd || c.na + na > value::max_atoms) return r;
+      for (int q = 0; q < na; ++q) {
+        const crec& y = x.atoms[q];
+        c.lkey[c.na] = y.lkey;
+        c.axis[c.na] = y.axis;
+        c.spatial[c.na] = y.spatial;
+        c.flip[c.na++] = y.flip;
+      }
+      c.ref[c.ne++] = e;
+      c.begin[c.ne] = c.na;
     }
-    st[0].close(e);
   }
-  if (st[0].overflow) return r;
   const int nl = l.nentries;
   int first = 0;  // the current step's first element
   for (int s = 0; s < p.nsteps; ++s) {
     const int a0 = first, b0 = first + p.na[s], end = b0 + p.nb[s];
     first = end;
-    for (int k = a0; k < end; ++k) {
-      const crec_entry& x = *p.el[k];
-      if (x.natoms == 0) return r;
-      for (int q = 0; q < x.natoms; ++q)
-        if (x.atoms[q].unit) return r;
-    }
     cstate& c = st[cur];
     cstate& n = st[1 - cur];
     n.ne = 0;
@@ -219,11 +221,28 @@ struct cstate {
           if (!c.is(e, *p.el[a0 + e])) return r;
         for (int t = 0; t < c.ne; ++t) {
           const crec_entry& x = *p.el[b0 + t];
+          // The first entry that is exactly x: only an entry of x's first atom can be.
+          const unsigned long long k0 = x.atoms[0].lkey;
           int q = 0;
-          while (q < c.ne && !c.is(q, x)) ++q;
-          if (q == c.ne) return r;
+          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || !c.is(q, x))) ++q;
+          if (q == c.ne || used[q]) return r;
           used[q] = true;
-          n.push_element(c, x, nl + b0 + t);
+          // push_element(c, x, ...): entry q holds x's atoms; a spatial one takes its axis's
+          // orientation in c.
+          for (int i = c.begin[q]; i < c.begin[q + 1]; ++i) {
+            bool f = false;
+            if (c.spatial[i]) {
+              int j = 0;
+              while (c.axis[j] != c.axis[i]) ++j;
+              f = c.flip[j];
+            }
+            n.lkey[n.na] = c.lkey[i];
+            n.axis[n.na] = c.axis[i];
+            n.spatial[n.na] = c.spatial[i];
+            n.flip[n.na++] = f;
+          }
+          n.ref[n.ne++] = nl + b0 + t;
+          n.begin[n.ne] = n.na;
         }
         for (int e = 0; e < c.ne; ++e)
           if (!used[e]) return r;

@@ -88,12 +88,13 @@ inline constexpr crec crec_v<labels<A, L>> = labelled_crec(
 struct crec_entry {
   int natoms = 0;
   crec atoms[value::max_atoms]{};
+  bool odd = true;  // no atoms (too many), or a unit axis among them: no fast apply takes it
 };
 template <class E>
-inline constexpr crec_entry crec_entry_v{1, {crec_v<E>}};
+inline constexpr crec_entry crec_entry_v{1, {crec_v<E>}, crec_v<E>.unit};
 template <class... Xs>
   requires(sizeof...(Xs) <= static_cast<std::size_t>(value::max_atoms))
-inline constexpr crec_entry crec_entry_v<merged<Xs...>>{static_cast<int>(sizeof...(Xs)), {crec_v<Xs>...}};
+inline constexpr crec_entry crec_entry_v<merged<Xs...>>{static_cast<int>(sizeof...(Xs)), {crec_v<Xs>...}, (crec_v<Xs>.unit || ...)};
 template <class... Xs>
   requires(sizeof...(Xs) > static_cast<std::size_t>(value::max_atoms))
 inline constexpr crec_entry crec_entry_v<merged<Xs...>>{};  // more atoms than a layout holds: no fast path takes it
