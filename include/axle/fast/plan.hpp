@@ -61,12 +61,15 @@ struct plan_shape {
   // layout), with the same set of labels.
   int src_of_dst[max]{}, dst_of_src[max]{};
   bool flip[max]{};
+  unsigned long long akey[max]{};
+  for (int i = 0; i < n; ++i) akey[i] = a.atoms[i]->key;
   for (int k = 0; k < n; ++k) {
     const crec& d = *b.atoms[k];
+    const unsigned long long dk = d.key;
     int i = 0;
-    while (i < n && a.atoms[i]->key != d.key) ++i;
+    while (i < n && akey[i] != dk) ++i;
     if (i == n || d.unit || a.atoms[i]->unit) return s;
-    if (!d.labels.empty() && !value::same_label_set(a.atoms[i]->labels, d.labels)) return s;
+    if (d.labelled && !value::same_label_set(a.atoms[i]->labels, d.labels)) return s;
     src_of_dst[k] = i;
     dst_of_src[i] = k;
     flip[k] = a.atoms[i]->flip != d.flip;
@@ -84,7 +87,7 @@ struct plan_shape {
     for (int j = i; j < c && kept; ++j) {
       const int d = dst_of_src[j];
       kept = d == d0 + (j - i) && b.entry[d] == b.entry[d0];
-      if (kept && c - i > 1) kept = !flip[d] && (b.atoms[d]->labels.empty() || b.atoms[d]->labels == a.atoms[j]->labels);
+      if (kept && c - i > 1) kept = !flip[d] && (!b.atoms[d]->labelled || b.atoms[d]->labels == a.atoms[j]->labels);
     }
     if (kept) {
       src_kept[e] = true;
@@ -125,7 +128,7 @@ struct plan_shape {
   }
   for (int k = 0; k < n; ++k) {
     const int i = src_of_dst[k];
-    if (b.atoms[k]->labels.empty() || b.atoms[k]->labels == a.atoms[i]->labels) continue;
+    if (!b.atoms[k]->labelled || b.atoms[k]->labels == a.atoms[i]->labels) continue;
     int m = s.nreorders++;
     for (; m > 0 && b.atoms[s.reorder_dst[m - 1]]->name > b.atoms[k]->name; --m) {
       s.reorder_dst[m] = s.reorder_dst[m - 1];

@@ -45,6 +45,7 @@ struct crec {
   bool unit = false;
   bool spatial = false;
   bool bad = false;  // invalid on its own: a flipped non-spatial or unit axis, or bad labels
+  bool labelled = false;  // !labels.empty(), without a call
 };
 
 template <class A>
@@ -59,6 +60,7 @@ constexpr crec flipped_crec(crec r) noexcept {
 constexpr crec labelled_crec(crec r, std::string_view text) noexcept {
   r.lkey = mix_id(r.key, text_id(text));
   r.labels = text;
+  r.labelled = !text.empty();
   r.bad = !value::labels_valid(text);
   return r;
 }
@@ -129,10 +131,10 @@ struct flat_recs {
 }
 
 [[nodiscard]] constexpr bool is_whole(const crec& x) noexcept {
-  return x.stride == 1 && x.extent == dynamic_extent && !x.unit && x.labels.empty();
+  return x.stride == 1 && x.extent == dynamic_extent && !x.unit && !x.labelled;
 }
 [[nodiscard]] constexpr bool is_part(const crec& x) noexcept {
-  return !x.unit && x.labels.empty() && !is_whole(x);
+  return !x.unit && !x.labelled && !is_whole(x);
 }
 
 /// value::validate() on the records: true exactly when validate() finds nothing.
