@@ -217,14 +217,20 @@ struct cstate {
       case value::step_kind::permute: {
         if (p.na[s] != c.ne || p.nb[s] != c.ne) return r;
         bool used[value::max_atoms]{};
-        for (int e = 0; e < c.ne; ++e)
-          if (!c.is(e, *p.el[a0 + e])) return r;
+        for (int e = 0; e < c.ne; ++e) {  // c.is(e, before-element e), inline
+          const crec_entry& x = *p.el[a0 + e];
+          const int na = x.natoms;
+          if (c.begin[e + 1] - c.begin[e] != na) return r;
+          for (int q = 0; q < na; ++q)
+            if (c.lkey[c.begin[e] + q] != x.atoms[q].lkey) return r;
+        }
         for (int t = 0; t < c.ne; ++t) {
           const crec_entry& x = *p.el[b0 + t];
           // The first entry that is exactly x: only an entry of x's first atom can be.
           const unsigned long long k0 = x.atoms[0].lkey;
           int q = 0;
-          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || !c.is(q, x))) ++q;
+          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || (x.natoms > 1 && !c.is(q, x)))) ++q;
+          if (q < c.ne && c.begin[q + 1] - c.begin[q] != x.natoms) q = c.ne;
           if (q == c.ne || used[q]) return r;
           used[q] = true;
           // push_element(c, x, ...): entry q holds x's atoms; a spatial one takes its axis's
