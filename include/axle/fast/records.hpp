@@ -46,11 +46,13 @@ struct crec {
   bool spatial = false;
   bool bad = false;  // invalid on its own: a flipped non-spatial or unit axis, or bad labels
   bool labelled = false;  // !labels.empty(), without a call
+  bool part = false;      // a part of a blocked axis: not unit, not labelled, not the whole axis
 };
 
 template <class A>
 constexpr crec axis_crec(unsigned long long key, index_t stride, index_t extent, bool unit) noexcept {
-  return {key, key, axis_info_of<A>.id, A::label, {}, stride, extent, false, unit, is_spatial_v<A>, false};
+  return {key,   key,   axis_info_of<A>.id, A::label, {}, stride, extent, false, unit, is_spatial_v<A>, false,
+          false, !unit && !(stride == 1 && extent == dynamic_extent)};
 }
 constexpr crec flipped_crec(crec r) noexcept {
   r.flip = true;
@@ -61,6 +63,7 @@ constexpr crec labelled_crec(crec r, std::string_view text) noexcept {
   r.lkey = mix_id(r.key, text_id(text));
   r.labels = text;
   r.labelled = !text.empty();
+  r.part = false;
   r.bad = !value::labels_valid(text);
   return r;
 }
@@ -130,12 +133,6 @@ struct flat_recs {
   return r;
 }
 
-[[nodiscard]] constexpr bool is_whole(const crec& x) noexcept {
-  return x.stride == 1 && x.extent == dynamic_extent && !x.unit && !x.labelled;
-}
-[[nodiscard]] constexpr bool is_part(const crec& x) noexcept {
-  return !x.unit && !x.labelled && !is_whole(x);
-}
 
 /// value::validate() on the records: true exactly when validate() finds nothing.
 [[nodiscard]] constexpr bool compact_valid(const clayout_rec& l) noexcept {
@@ -143,21 +140,26 @@ struct flat_recs {
   if (!f.ok) return false;
   const int n = f.natoms;
   bool parts = false;
+  // Each record is read once, into locals; the quadratic check compares locals only.
+  unsigned long long axis[value::max_atoms]{};
+  bool part[value::max_atoms]{};
   for (int i = 0; i < n; ++i) {
     const crec& a = *f.atoms[i];
     if (a.bad) return false;
-    parts = parts || is_part(a);
-    for (int j = i + 1; j < n; ++j) {
-      const crec& b = *f.atoms[j];
-      if (a.axis != b.axis) continue;
-      if (!is_part(a) || !is_part(b) || a.stride == b.stride || a.flip != b.flip) return false;
-    }
+    axis[i] = a.axis;
+    part[i] = a.part;
+    parts = parts || part[i];
   }
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      if (axis[i] != axis[j]) continue;
+      if (!part[i] || !part[j] || f.atoms[i]->stride == f.atoms[j]->stride || f.atoms[i]->flip != f.atoms[j]->flip) return false;
+    }
   if (!parts) return true;
   // The parts of a blocked axis form a mixed radix: strides 1, e1, e1*e2, ..., ending with the
   // outermost part, the only one with a dynamic extent.
   for (int i = 0; i < n; ++i) {
-    if (!is_part(*f.atoms[i])) continue;
+    if (!part[i]) continue;
     const unsigned long long axis = f.atoms[i]->axis;
     bool first = true;
     for (int j = 0; j < i; ++j) first = first && f.atoms[j]->axis != axis;
@@ -185,7 +187,7 @@ struct flat_recs {
   for (int q = 0; q + 1 < n; ++q) {
     const crec& o = *f.atoms[q];
     const crec& in = *f.atoms[q + 1];
-    if (f.entry[q] == f.entry[q + 1] && o.axis == in.axis && is_part(o) && is_part(in) && in.extent != dynamic_extent &&
+    if (f.entry[q] == f.entry[q + 1] && o.axis == in.axis && part[q] && part[q + 1] && in.extent != dynamic_extent &&
         o.stride == in.stride * in.extent)
       return false;
   }
