@@ -40,7 +40,7 @@ inline constexpr int cplan_capacity = 4 * value::max_atoms;
 /// A plan type as records: the kind of each step, how many elements its two lists have, and
 /// every element (an entry type), step by step, a-list then b-list.
 struct cplan {
-  bool ok = false;  // within the engine's capacities, and no element is empty or holds a unit axis
+  bool ok = false;  // within the engine's capacities
   int nsteps = 0;
   value::step_kind kind[value::max_steps]{};
   int na[value::max_steps]{};
@@ -65,7 +65,7 @@ struct cplan_of {
 template <class... Ss, class... Els>
   requires(sizeof...(Ss) <= static_cast<std::size_t>(value::max_steps) && sizeof...(Els) <= static_cast<std::size_t>(cplan_capacity))
 struct cplan_of<plan<Ss...>, type_list<Els...>> {
-  static constexpr cplan value{!(crec_entry_v<Els>.odd || ...),
+  static constexpr cplan value{true,
                                static_cast<int>(sizeof...(Ss)),
                                {step_traits<Ss>::kind...},
                                {static_cast<int>(step_traits<Ss>::a::size)...},
@@ -168,6 +168,8 @@ struct cstate {
   for (int s = 0; s < p.nsteps; ++s) {
     const int a0 = first, b0 = first + p.na[s], end = b0 + p.nb[s];
     first = end;
+    for (int k = a0; k < end; ++k)
+      if (p.el[k]->odd) return r;  // an empty element or a unit axis: the engine's
     cstate& c = st[cur];
     cstate& n = st[1 - cur];
     n.ne = 0;
