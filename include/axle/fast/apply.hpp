@@ -230,9 +230,10 @@ struct cstate {
           const crec_entry& x = *p.el[b0 + t];
           // The first entry that is exactly x: only an entry of x's first atom can be.
           const unsigned long long k0 = x.atoms[0].lkey;
+          const int na = x.natoms;
           int q = 0;
-          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || (x.natoms > 1 && !c.is(q, x)))) ++q;
-          if (q < c.ne && c.begin[q + 1] - c.begin[q] != x.natoms) q = c.ne;
+          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || (na > 1 && !c.is(q, x)))) ++q;
+          if (q < c.ne && c.begin[q + 1] - c.begin[q] != na) q = c.ne;
           if (q == c.ne || used[q]) return r;
           used[q] = true;
           // push_element(c, x, ...): entry q holds x's atoms; a spatial one takes its axis's
@@ -258,14 +259,17 @@ struct cstate {
       }
       case value::step_kind::flip: {
         in_place = true;
+        unsigned long long named[value::max_atoms]{};  // the axes flipped so far
         for (int k = a0; k < b0; ++k) {
           const crec_entry& x = *p.el[k];
-          if (x.natoms != 1 || !x.atoms[0].spatial) return r;
-          for (int j = a0; j < k; ++j)
-            if (p.el[j]->atoms[0].axis == x.atoms[0].axis) return r;
+          if (x.natoms != 1 || !x.atoms[0].spatial || k - a0 >= value::max_atoms) return r;
+          const unsigned long long ax = x.atoms[0].axis;
+          for (int j = 0; j < k - a0; ++j)
+            if (named[j] == ax) return r;
+          named[k - a0] = ax;
           bool found = false;
           for (int i = 0; i < c.na; ++i) {
-            if (c.axis[i] != x.atoms[0].axis) continue;
+            if (c.axis[i] != ax) continue;
             c.flip[i] = !c.flip[i];
             found = true;
           }

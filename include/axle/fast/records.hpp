@@ -114,7 +114,9 @@ struct clayout_rec {
 struct flat_recs {
   const crec* atoms[value::max_atoms]{};
   int entry[value::max_atoms]{};
+  int begin[value::max_atoms + 1]{};  // entry e's atoms are begin[e] to begin[e + 1]
   int natoms = 0;
+  int nentries = 0;
   bool ok = true;  // at most max_atoms atoms
 };
 [[nodiscard]] constexpr flat_recs flatten(const clayout_rec& l) noexcept {
@@ -129,6 +131,7 @@ struct flat_recs {
       r.atoms[r.natoms] = &x.atoms[q];
       r.entry[r.natoms++] = e;
     }
+    r.begin[++r.nentries] = r.natoms;
   }
   return r;
 }
