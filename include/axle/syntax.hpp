@@ -42,6 +42,7 @@
 #include "detail/type_list.hpp"
 #include "diagnostics.hpp"
 #include "engine/validate.hpp"
+#include "fast/records.hpp"
 #include "errors.hpp"
 #include "fixed_string.hpp"
 #include "layout.hpp"
@@ -747,9 +748,20 @@ struct report_now {
   using type = T;
 };
 
+/// Whether layout type L keeps the rules of a layout: the fast paths' validation (fast/records.hpp,
+/// true exactly when value::validate() finds nothing), and the engine's only to find the error.
+template <class L, bool Fast = clayout<L>::valid>
+struct keeps_rules {
+  static constexpr bool ok = true;
+};
+template <class L>
+struct keeps_rules<L, false> {
+  static constexpr bool ok = checked<L>::ok;
+};
+
 /// A layout type built from a parse, checked against the rules of a layout: L itself, or one
 /// error pointed at the atom that breaks a rule, and `layout<>`.
-template <class L, class P, fixed_string Text, bool Ok = checked<L>::ok>
+template <class L, class P, fixed_string Text, bool Ok = keeps_rules<L>::ok>
 struct rules_of {
   using type = L;
 };
