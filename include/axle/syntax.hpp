@@ -546,8 +546,8 @@ constexpr syntax_error rule_error(const parsed_layout& r, const value::error& e)
 /// Applies the rules of a layout (value::validate) to a parse of `text` read at run time. Labels are
 /// seen through local views of the text (as written: the rules only count and compare them, which
 /// the spaces do not change once the parser has read them). At compile time the rules are those of
-/// the layout type built from the parse (detail::checked), which every use of the type evaluates
-/// anyway.
+/// the layout type built from the parse (keeps_rules: the fast paths' validation, and
+/// detail::checked to report a broken rule).
 constexpr void check_rules(parsed_layout& r, std::string_view text) noexcept {
   if (r.error) return;
   std::string_view views[value::max_atoms]{};
