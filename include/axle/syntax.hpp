@@ -42,6 +42,7 @@
 #include "detail/type_list.hpp"
 #include "diagnostics.hpp"
 #include "engine/validate.hpp"
+#include "fast/records.hpp"
 #include "errors.hpp"
 #include "fixed_string.hpp"
 #include "layout.hpp"
@@ -545,8 +546,8 @@ constexpr syntax_error rule_error(const parsed_layout& r, const value::error& e)
 /// Applies the rules of a layout (value::validate) to a parse of `text` read at run time. Labels are
 /// seen through local views of the text (as written: the rules only count and compare them, which
 /// the spaces do not change once the parser has read them). At compile time the rules are those of
-/// the layout type built from the parse (detail::checked), which every use of the type evaluates
-/// anyway.
+/// the layout type built from the parse (keeps_rules: the fast paths' validation, and
+/// detail::checked to report a broken rule).
 constexpr void check_rules(parsed_layout& r, std::string_view text) noexcept {
   if (r.error) return;
   std::string_view views[value::max_atoms]{};
@@ -747,9 +748,20 @@ struct report_now {
   using type = T;
 };
 
+/// Whether layout type L keeps the rules of a layout: the fast paths' validation (fast/records.hpp,
+/// true exactly when value::validate() finds nothing), and the engine's only to find the error.
+template <class L, bool Fast = clayout<L>::valid>
+struct keeps_rules {
+  static constexpr bool ok = true;
+};
+template <class L>
+struct keeps_rules<L, false> {
+  static constexpr bool ok = checked<L>::ok;
+};
+
 /// A layout type built from a parse, checked against the rules of a layout: L itself, or one
 /// error pointed at the atom that breaks a rule, and `layout<>`.
-template <class L, class P, fixed_string Text, bool Ok = checked<L>::ok>
+template <class L, class P, fixed_string Text, bool Ok = keeps_rules<L>::ok>
 struct rules_of {
   using type = L;
 };

@@ -146,26 +146,30 @@ struct cstate {
   if (!p.ok) return r;
   cstate st[2];
   int cur = 0;
-  for (int e = 0; e < l.nentries; ++e) {
-    const crec_entry& x = *l.entries[e];
-    for (int q = 0; q < x.natoms; ++q) {
-      if (x.atoms[q].unit) return r;
-      st[0].push(x.atoms[q].lkey, x.atoms[q].axis, x.atoms[q].spatial, x.atoms[q].flip);
+  {
+    cstate& c = st[0];
+    for (int e = 0; e < l.nentries; ++e) {
+      const crec_entry& x = *l.entries[e];
+      const int na = x.natoms;
+      if (x.odd || c.na + na > value::max_atoms) return r;
+      for (int q = 0; q < na; ++q) {
+        const crec& y = x.atoms[q];
+        c.lkey[c.na] = y.lkey;
+        c.axis[c.na] = y.axis;
+        c.spatial[c.na] = y.spatial;
+        c.flip[c.na++] = y.flip;
+      }
+      c.ref[c.ne++] = e;
+      c.begin[c.ne] = c.na;
     }
-    st[0].close(e);
   }
-  if (st[0].overflow) return r;
   const int nl = l.nentries;
   int first = 0;  // the current step's first element
   for (int s = 0; s < p.nsteps; ++s) {
     const int a0 = first, b0 = first + p.na[s], end = b0 + p.nb[s];
     first = end;
-    for (int k = a0; k < end; ++k) {
-      const crec_entry& x = *p.el[k];
-      if (x.natoms == 0) return r;
-      for (int q = 0; q < x.natoms; ++q)
-        if (x.atoms[q].unit) return r;
-    }
+    for (int k = a0; k < end; ++k)
+      if (p.el[k]->odd) return r;  // an empty element or a unit axis: the engine's
     cstate& c = st[cur];
     cstate& n = st[1 - cur];
     n.ne = 0;
@@ -215,15 +219,39 @@ struct cstate {
       case value::step_kind::permute: {
         if (p.na[s] != c.ne || p.nb[s] != c.ne) return r;
         bool used[value::max_atoms]{};
-        for (int e = 0; e < c.ne; ++e)
-          if (!c.is(e, *p.el[a0 + e])) return r;
+        for (int e = 0; e < c.ne; ++e) {  // c.is(e, before-element e), inline
+          const crec_entry& x = *p.el[a0 + e];
+          const int na = x.natoms;
+          if (c.begin[e + 1] - c.begin[e] != na) return r;
+          for (int q = 0; q < na; ++q)
+            if (c.lkey[c.begin[e] + q] != x.atoms[q].lkey) return r;
+        }
         for (int t = 0; t < c.ne; ++t) {
           const crec_entry& x = *p.el[b0 + t];
+          // The first entry that is exactly x: only an entry of x's first atom can be.
+          const unsigned long long k0 = x.atoms[0].lkey;
+          const int na = x.natoms;
           int q = 0;
-          while (q < c.ne && !c.is(q, x)) ++q;
-          if (q == c.ne) return r;
+          while (q < c.ne && (c.lkey[c.begin[q]] != k0 || (na > 1 && !c.is(q, x)))) ++q;
+          if (q < c.ne && c.begin[q + 1] - c.begin[q] != na) q = c.ne;
+          if (q == c.ne || used[q]) return r;
           used[q] = true;
-          n.push_element(c, x, nl + b0 + t);
+          // push_element(c, x, ...): entry q holds x's atoms; a spatial one takes its axis's
+          // orientation in c.
+          for (int i = c.begin[q]; i < c.begin[q + 1]; ++i) {
+            bool f = false;
+            if (c.spatial[i]) {
+              int j = 0;
+              while (c.axis[j] != c.axis[i]) ++j;
+              f = c.flip[j];
+            }
+            n.lkey[n.na] = c.lkey[i];
+            n.axis[n.na] = c.axis[i];
+            n.spatial[n.na] = c.spatial[i];
+            n.flip[n.na++] = f;
+          }
+          n.ref[n.ne++] = nl + b0 + t;
+          n.begin[n.ne] = n.na;
         }
         for (int e = 0; e < c.ne; ++e)
           if (!used[e]) return r;
@@ -231,14 +259,17 @@ struct cstate {
       }
       case value::step_kind::flip: {
         in_place = true;
+        unsigned long long named[value::max_atoms]{};  // the axes flipped so far
         for (int k = a0; k < b0; ++k) {
           const crec_entry& x = *p.el[k];
-          if (x.natoms != 1 || !x.atoms[0].spatial) return r;
-          for (int j = a0; j < k; ++j)
-            if (p.el[j]->atoms[0].axis == x.atoms[0].axis) return r;
+          if (x.natoms != 1 || !x.atoms[0].spatial || k - a0 >= value::max_atoms) return r;
+          const unsigned long long ax = x.atoms[0].axis;
+          for (int j = 0; j < k - a0; ++j)
+            if (named[j] == ax) return r;
+          named[k - a0] = ax;
           bool found = false;
           for (int i = 0; i < c.na; ++i) {
-            if (c.axis[i] != x.atoms[0].axis) continue;
+            if (c.axis[i] != ax) continue;
             c.flip[i] = !c.flip[i];
             found = true;
           }

@@ -61,12 +61,15 @@ struct plan_shape {
   // layout), with the same set of labels.
   int src_of_dst[max]{}, dst_of_src[max]{};
   bool flip[max]{};
+  unsigned long long akey[max]{};
+  for (int i = 0; i < n; ++i) akey[i] = a.atoms[i]->key;
   for (int k = 0; k < n; ++k) {
     const crec& d = *b.atoms[k];
+    const unsigned long long dk = d.key;
     int i = 0;
-    while (i < n && a.atoms[i]->key != d.key) ++i;
+    while (i < n && akey[i] != dk) ++i;
     if (i == n || d.unit || a.atoms[i]->unit) return s;
-    if (!d.labels.empty() && !value::same_label_set(a.atoms[i]->labels, d.labels)) return s;
+    if (d.labelled && !value::same_label_set(a.atoms[i]->labels, d.labels)) return s;
     src_of_dst[k] = i;
     dst_of_src[i] = k;
     flip[k] = a.atoms[i]->flip != d.flip;
@@ -78,13 +81,13 @@ struct plan_shape {
   int nsrc = 0, ndst = 0;
   for (int i = 0; i < n;) {
     const int e = a.entry[i];
-    const int c = i + la.entries[e]->natoms;
+    const int c = a.begin[e + 1];
     const int d0 = dst_of_src[i];
-    bool kept = lb.entries[b.entry[d0]]->natoms == c - i;
+    bool kept = b.begin[b.entry[d0] + 1] - b.begin[b.entry[d0]] == c - i;
     for (int j = i; j < c && kept; ++j) {
       const int d = dst_of_src[j];
       kept = d == d0 + (j - i) && b.entry[d] == b.entry[d0];
-      if (kept && c - i > 1) kept = !flip[d] && (b.atoms[d]->labels.empty() || b.atoms[d]->labels == a.atoms[j]->labels);
+      if (kept && c - i > 1) kept = !flip[d] && (!b.atoms[d]->labelled || b.atoms[d]->labels == a.atoms[j]->labels);
     }
     if (kept) {
       src_kept[e] = true;
@@ -97,14 +100,14 @@ struct plan_shape {
   }
   for (int k = 0; k < n;) {
     const int f = b.entry[k];
-    const int c = k + lb.entries[f]->natoms;
+    const int c = b.begin[f + 1];
     for (int t = k; t < (dst_kept[f] ? k + 1 : c); ++t) src_of_elem[ndst++] = elem_of_src[src_of_dst[t]];
     k = c;
   }
-  for (int e = 0; e < la.nentries; ++e)
-    if (!src_kept[e] && la.entries[e]->natoms > 1) s.split |= 1u << e;
-  for (int f = 0; f < lb.nentries; ++f)
-    if (!dst_kept[f] && lb.entries[f]->natoms > 1) s.merge |= 1u << f;
+  for (int e = 0; e < a.nentries; ++e)
+    if (!src_kept[e] && a.begin[e + 1] - a.begin[e] > 1) s.split |= 1u << e;
+  for (int f = 0; f < b.nentries; ++f)
+    if (!dst_kept[f] && b.begin[f + 1] - b.begin[f] > 1) s.merge |= 1u << f;
   // The permutation of elements: a swap when exactly two trade places.
   int moved = 0;
   for (int k = 0; k < ndst; ++k) {
@@ -125,7 +128,7 @@ struct plan_shape {
   }
   for (int k = 0; k < n; ++k) {
     const int i = src_of_dst[k];
-    if (b.atoms[k]->labels.empty() || b.atoms[k]->labels == a.atoms[i]->labels) continue;
+    if (!b.atoms[k]->labelled || b.atoms[k]->labels == a.atoms[i]->labels) continue;
     int m = s.nreorders++;
     for (; m > 0 && b.atoms[s.reorder_dst[m - 1]]->name > b.atoms[k]->name; --m) {
       s.reorder_dst[m] = s.reorder_dst[m - 1];

@@ -45,11 +45,14 @@ struct crec {
   bool unit = false;
   bool spatial = false;
   bool bad = false;  // invalid on its own: a flipped non-spatial or unit axis, or bad labels
+  bool labelled = false;  // !labels.empty(), without a call
+  bool part = false;      // a part of a blocked axis: not unit, not labelled, not the whole axis
 };
 
 template <class A>
 constexpr crec axis_crec(unsigned long long key, index_t stride, index_t extent, bool unit) noexcept {
-  return {key, key, axis_info_of<A>.id, A::label, {}, stride, extent, false, unit, is_spatial_v<A>, false};
+  return {key,   key,   axis_info_of<A>.id, A::label, {}, stride, extent, false, unit, is_spatial_v<A>, false,
+          false, !unit && !(stride == 1 && extent == dynamic_extent)};
 }
 constexpr crec flipped_crec(crec r) noexcept {
   r.flip = true;
@@ -59,6 +62,8 @@ constexpr crec flipped_crec(crec r) noexcept {
 constexpr crec labelled_crec(crec r, std::string_view text) noexcept {
   r.lkey = mix_id(r.key, text_id(text));
   r.labels = text;
+  r.labelled = !text.empty();
+  r.part = false;
   r.bad = !value::labels_valid(text);
   return r;
 }
@@ -88,12 +93,13 @@ inline constexpr crec crec_v<labels<A, L>> = labelled_crec(
 struct crec_entry {
   int natoms = 0;
   crec atoms[value::max_atoms]{};
+  bool odd = true;  // no atoms (too many), or a unit axis among them: no fast apply takes it
 };
 template <class E>
-inline constexpr crec_entry crec_entry_v{1, {crec_v<E>}};
+inline constexpr crec_entry crec_entry_v{1, {crec_v<E>}, crec_v<E>.unit};
 template <class... Xs>
   requires(sizeof...(Xs) <= static_cast<std::size_t>(value::max_atoms))
-inline constexpr crec_entry crec_entry_v<merged<Xs...>>{static_cast<int>(sizeof...(Xs)), {crec_v<Xs>...}};
+inline constexpr crec_entry crec_entry_v<merged<Xs...>>{static_cast<int>(sizeof...(Xs)), {crec_v<Xs>...}, (crec_v<Xs>.unit || ...)};
 template <class... Xs>
   requires(sizeof...(Xs) > static_cast<std::size_t>(value::max_atoms))
 inline constexpr crec_entry crec_entry_v<merged<Xs...>>{};  // more atoms than a layout holds: no fast path takes it
@@ -108,7 +114,9 @@ struct clayout_rec {
 struct flat_recs {
   const crec* atoms[value::max_atoms]{};
   int entry[value::max_atoms]{};
+  int begin[value::max_atoms + 1]{};  // entry e's atoms are begin[e] to begin[e + 1]
   int natoms = 0;
+  int nentries = 0;
   bool ok = true;  // at most max_atoms atoms
 };
 [[nodiscard]] constexpr flat_recs flatten(const clayout_rec& l) noexcept {
@@ -123,16 +131,11 @@ struct flat_recs {
       r.atoms[r.natoms] = &x.atoms[q];
       r.entry[r.natoms++] = e;
     }
+    r.begin[++r.nentries] = r.natoms;
   }
   return r;
 }
 
-[[nodiscard]] constexpr bool is_whole(const crec& x) noexcept {
-  return x.stride == 1 && x.extent == dynamic_extent && !x.unit && x.labels.empty();
-}
-[[nodiscard]] constexpr bool is_part(const crec& x) noexcept {
-  return !x.unit && x.labels.empty() && !is_whole(x);
-}
 
 /// value::validate() on the records: true exactly when validate() finds nothing.
 [[nodiscard]] constexpr bool compact_valid(const clayout_rec& l) noexcept {
@@ -140,21 +143,26 @@ struct flat_recs {
   if (!f.ok) return false;
   const int n = f.natoms;
   bool parts = false;
+  // Each record is read once, into locals; the quadratic check compares locals only.
+  unsigned long long axis[value::max_atoms]{};
+  bool part[value::max_atoms]{};
   for (int i = 0; i < n; ++i) {
     const crec& a = *f.atoms[i];
     if (a.bad) return false;
-    parts = parts || is_part(a);
-    for (int j = i + 1; j < n; ++j) {
-      const crec& b = *f.atoms[j];
-      if (a.axis != b.axis) continue;
-      if (!is_part(a) || !is_part(b) || a.stride == b.stride || a.flip != b.flip) return false;
-    }
+    axis[i] = a.axis;
+    part[i] = a.part;
+    parts = parts || part[i];
   }
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      if (axis[i] != axis[j]) continue;
+      if (!part[i] || !part[j] || f.atoms[i]->stride == f.atoms[j]->stride || f.atoms[i]->flip != f.atoms[j]->flip) return false;
+    }
   if (!parts) return true;
   // The parts of a blocked axis form a mixed radix: strides 1, e1, e1*e2, ..., ending with the
   // outermost part, the only one with a dynamic extent.
   for (int i = 0; i < n; ++i) {
-    if (!is_part(*f.atoms[i])) continue;
+    if (!part[i]) continue;
     const unsigned long long axis = f.atoms[i]->axis;
     bool first = true;
     for (int j = 0; j < i; ++j) first = first && f.atoms[j]->axis != axis;
@@ -182,7 +190,7 @@ struct flat_recs {
   for (int q = 0; q + 1 < n; ++q) {
     const crec& o = *f.atoms[q];
     const crec& in = *f.atoms[q + 1];
-    if (f.entry[q] == f.entry[q + 1] && o.axis == in.axis && is_part(o) && is_part(in) && in.extent != dynamic_extent &&
+    if (f.entry[q] == f.entry[q + 1] && o.axis == in.axis && part[q] && part[q + 1] && in.extent != dynamic_extent &&
         o.stride == in.stride * in.extent)
       return false;
   }
