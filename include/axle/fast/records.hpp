@@ -144,18 +144,18 @@ struct flat_recs {
   const int n = f.natoms;
   bool parts = false;
   // Each record is read once, into locals; the quadratic check compares locals only.
-  unsigned long long axis[value::max_atoms]{};
+  unsigned long long axes[value::max_atoms]{};
   bool part[value::max_atoms]{};
   for (int i = 0; i < n; ++i) {
     const crec& a = *f.atoms[i];
     if (a.bad) return false;
-    axis[i] = a.axis;
+    axes[i] = a.axis;
     part[i] = a.part;
     parts = parts || part[i];
   }
   for (int i = 0; i < n; ++i)
     for (int j = i + 1; j < n; ++j) {
-      if (axis[i] != axis[j]) continue;
+      if (axes[i] != axes[j]) continue;
       if (!part[i] || !part[j] || f.atoms[i]->stride == f.atoms[j]->stride || f.atoms[i]->flip != f.atoms[j]->flip) return false;
     }
   if (!parts) return true;
