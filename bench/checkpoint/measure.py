@@ -120,9 +120,9 @@ def main():
             ax.append(w)
             ax_rss.append(rss)
             print(f"round {r + 1}: cp {cp[-1]:.2f} s, cp + fsync {cp_sync[-1]:.2f} s, axle {ax[-1]:.2f} s, axle peak RSS {rss / 1e6:.0f} MB")
-        # The median, and the best of the rounds: on a virtual machine whose freed memory goes back
-        # to the host, any run may meet pages that must first be faulted in again on the host side,
-        # and take several times as long; the best round is the program's own cost.
+        # The median, and the best of the rounds: on a virtual machine that appears to hand freed
+        # memory back to its host, any run may meet pages that are slow to touch again and take
+        # several times as long; the best round is the program's own cost.
         for what, m in (("median", statistics.median), ("best", min)):
             print(f"{what}: cp {m(cp):.2f} s ({size / m(cp) / 1e9:.2f} GB/s), cp + fsync {m(cp_sync):.2f} s, axle {m(ax):.2f} s ({size / m(ax) / 1e9:.2f} GB/s)")
             print(f"{what}: axle's speed / cp's: {m(cp) / m(ax):.2f}; / (cp + fsync): {m(cp_sync) / m(ax):.2f}")

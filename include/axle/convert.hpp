@@ -894,6 +894,15 @@ inline std::pair<index_t, index_t> footprint(const strided_map& q) noexcept {
   return {lo, hi};
 }
 
+/// Footprints of pieces made in turn, each widened to the hull of its own and every later one's:
+/// what is still read from each piece on.
+inline void suffix_hulls(std::vector<std::pair<index_t, index_t>>& footprints) noexcept {
+  for (std::size_t c = footprints.size(); c-- > 1;) {
+    footprints[c - 1].first = std::min(footprints[c - 1].first, footprints[c].first);
+    footprints[c - 1].second = std::max(footprints[c - 1].second, footprints[c].second);
+  }
+}
+
 }  // namespace detail
 
 /// Writes what map `m` reads from the contiguous source `src` (its element 0: `m.offset` is added
@@ -910,10 +919,7 @@ void materialize_pieces(const strided_map& m, const T* src, Sink&& sink,
   std::vector<std::pair<index_t, index_t>> later;
   detail::for_each_piece(m, max_elements,
                          [&](const strided_map& q, index_t) { later.push_back(detail::footprint(q)); });
-  for (std::size_t c = later.size(); c-- > 1;) {
-    later[c - 1].first = std::min(later[c - 1].first, later[c].first);
-    later[c - 1].second = std::max(later[c - 1].second, later[c].second);
-  }
+  detail::suffix_hulls(later);
   const index_t buffer_elements = std::min<index_t>(max_elements, m.size());
   const auto buffer = std::make_unique_for_overwrite<std::remove_const_t<T>[]>(static_cast<std::size_t>(buffer_elements));
   std::size_t c = 0;
@@ -1038,10 +1044,7 @@ void materialize_blocks(const strided_map& m, const T* src, Sink&& sink, std::si
   std::vector<std::pair<index_t, index_t>> later;
   for (index_t first = 0; first < e; first += b.step)
     later.push_back(detail::footprint(detail::restrict_axis(m, b.axis, first, std::min(b.step, e - first))));
-  for (std::size_t c = later.size(); c-- > 1;) {
-    later[c - 1].first = std::min(later[c - 1].first, later[c].first);
-    later[c - 1].second = std::max(later[c - 1].second, later[c].second);
-  }
+  detail::suffix_hulls(later);
   const auto buffer = std::make_unique_for_overwrite<V[]>(static_cast<std::size_t>(b.outer * b.step * b.inner));
   std::size_t c = 0;
   for (index_t first = 0; first < e; first += b.step) {

@@ -240,10 +240,10 @@ class output_file {
     }
   }
 
-  /// The most one write_at() hands the system in one call. Measured on Linux 6.18 (ext4): writing
-  /// a new 1 GiB file in calls of 4 MiB or more took 10 to 40 times as long as in calls of
-  /// 256 KiB, in about one run of three, as the kernel filled its cache with large pages; in calls of
-  /// 256 KiB it never did (docs/performance.md, "Converting a checkpoint").
+  /// The most one write() or write_at() hands the system in one call. Measured on Linux 6.18
+  /// (ext4, a virtual machine): writing a new 1 GiB file in calls of 4 MiB took 10 to 50 times as
+  /// long as usual in 4 runs of 7, in calls of 1 MiB in 1 of 7, in calls of 256 KiB in none
+  /// (bench/checkpoint/write_calls.cpp; docs/performance.md, "Converting a checkpoint").
   static constexpr std::size_t write_call_bytes = std::size_t{256} << 10;
 
   /// Makes the file `n` bytes long, its blocks allocated where the file system can (a full disk
@@ -257,18 +257,7 @@ class output_file {
       reserved_ = true;
       return;
     }
-#ifdef __linux__
-    if (::fallocate(fd_, 0, 0, static_cast<::off_t>(n)) != 0) {
-      const int e = errno;
-      if (e != EOPNOTSUPP && e != ENOSYS) fail_write(e);
-      if (::ftruncate(fd_, static_cast<::off_t>(n)) != 0) fail_write(errno);
-    }
-#else
-    if (const int e = ::posix_fallocate(fd_, 0, static_cast<::off_t>(n)); e != 0) {
-      if (e != EOPNOTSUPP && e != EINVAL) fail_write(e);
-      if (::ftruncate(fd_, static_cast<::off_t>(n)) != 0) fail_write(errno);
-    }
-#endif
+    if (!allocate(n) && ::ftruncate(fd_, static_cast<::off_t>(n)) != 0) fail_write(errno);
     written_ = n;
     reserved_ = true;
   }
@@ -283,19 +272,7 @@ class output_file {
   [[nodiscard]] std::span<std::byte> map(std::size_t n) {
     if (map_ != nullptr) return {map_, map_size_};
     if (n < written_) detail::file_fail(path_, "map: smaller than the data written");
-    if (n == 0) return {};
-#ifdef __linux__
-    if (::fallocate(fd_, 0, 0, static_cast<::off_t>(n)) != 0) {
-      const int e = errno;
-      if (e == EOPNOTSUPP || e == ENOSYS) return {};
-      fail_write(e);
-    }
-#else
-    if (const int e = ::posix_fallocate(fd_, 0, static_cast<::off_t>(n)); e != 0) {
-      if (e == EOPNOTSUPP || e == EINVAL) return {};
-      fail_write(e);
-    }
-#endif
+    if (n == 0 || !allocate(n)) return {};
     void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_SHARED, fd_, 0);
     if (p == MAP_FAILED) detail::file_fail(path_, "cannot map for writing", errno);
     map_ = static_cast<std::byte*>(p);
@@ -354,6 +331,21 @@ class output_file {
   }
 
  private:
+  /// Makes the file `n` (> 0) bytes long with its blocks allocated; false, changing nothing, where
+  /// the file system cannot allocate ahead; any other failure (a full disk) is an error.
+  bool allocate(std::size_t n) {
+#ifdef __linux__
+    if (::fallocate(fd_, 0, 0, static_cast<::off_t>(n)) == 0) return true;
+    const int e = errno;
+    if (e != EOPNOTSUPP && e != ENOSYS) fail_write(e);
+#else
+    const int e = ::posix_fallocate(fd_, 0, static_cast<::off_t>(n));
+    if (e == 0) return true;
+    if (e != EOPNOTSUPP && e != EINVAL) fail_write(e);
+#endif
+    return false;
+  }
+
   /// Every output is flushed to disk before it is named: its pages start on their way there as
   /// they are written (where the system can), so that commit()'s fsync finds little left to wait
   /// for. Small writes (headers, patches) are left to it.

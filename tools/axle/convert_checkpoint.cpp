@@ -8,13 +8,14 @@
 //    layout stamps that say a tensor is already converted, the output's existence — and every
 //    problem is reported at once, before anything is written.
 // 2. --dry-run prints the plan and stops.
-// 3. Run: a pool of workers takes the tensors in the order the output wants them, within a memory
-//    budget of the largest tensor's. A safetensors output is sized and allocated first, and each
-//    tensor is converted in pieces of its result, each written at its place as it is made, the
-//    source's pages let go as they stop being read (fill_in_place); an .npz output is written by
-//    its writer one tensor after the other while the workers convert ahead (stream); copied
-//    tensors go from the mapped input to the output without a copy in memory. Either way the
-//    output is complete or absent.
+// 3. Run: a pool of workers converts the tensors within a memory budget. A safetensors output is
+//    sized and allocated first; the largest tensors go first, side by side while their sources fit
+//    1.75x the largest tensor, and each is converted in blocks of its result, each written at its
+//    place as it is made, the source's pages let go as they stop being read (fill_in_place). An
+//    .npz output is written by its writer one tensor after the other, in its order, while the
+//    workers convert ahead within the largest tensor's budget (stream). Copied tensors go from the
+//    mapped input to the output without a copy in memory. Either way the output is complete or
+//    absent.
 #include "checkpoint_io.hpp"
 #include "checkpoint_verify.hpp"
 #include "cli.hpp"
@@ -274,14 +275,22 @@ struct raw {
   std::byte b[N];
 };
 
-void materialize_bytes(const strided_map& m, std::size_t item, const std::byte* src, std::byte* dst, copy_options o = {}) {
+/// Calls `f(std::integral_constant<std::size_t, N>{})` for elements of `item` = N bytes.
+template <class F>
+void with_item_size(std::size_t item, F&& f) {
   switch (item) {
-    case 1: materialize(m, reinterpret_cast<const raw<1>*>(src), reinterpret_cast<raw<1>*>(dst), o); break;
-    case 2: materialize(m, reinterpret_cast<const raw<2>*>(src), reinterpret_cast<raw<2>*>(dst), o); break;
-    case 4: materialize(m, reinterpret_cast<const raw<4>*>(src), reinterpret_cast<raw<4>*>(dst), o); break;
-    case 8: materialize(m, reinterpret_cast<const raw<8>*>(src), reinterpret_cast<raw<8>*>(dst), o); break;
+    case 1: f(std::integral_constant<std::size_t, 1>{}); break;
+    case 2: f(std::integral_constant<std::size_t, 2>{}); break;
+    case 4: f(std::integral_constant<std::size_t, 4>{}); break;
+    case 8: f(std::integral_constant<std::size_t, 8>{}); break;
     default: throw tool_error(fmt::format("elements of {} bytes cannot be rearranged", item));
   }
+}
+
+void materialize_bytes(const strided_map& m, std::size_t item, const std::byte* src, std::byte* dst) {
+  with_item_size(item, [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
+    materialize(m, reinterpret_cast<const raw<N>*>(src), reinterpret_cast<raw<N>*>(dst));
+  });
 }
 
 /// A buffer aligned to 64 bytes: the copy kernel's transposes run several times faster into
@@ -467,7 +476,7 @@ source_bytes source_of(const checkpoint_reader& in, const tensor_desc& t) {
 
 /// The most of a converted tensor's result held in memory: it is made in blocks of this size, each
 /// written at its place before the next is made (materialize_blocks).
-constexpr std::size_t piece_bytes = std::size_t{2} << 20;
+constexpr std::size_t block_bytes = std::size_t{2} << 20;
 
 /// Converts `src` by map `m` (elements of `item` bytes, moved as their bytes) in blocks of the
 /// result (materialize_blocks, on the calling thread: the workers run tensors side by side):
@@ -475,27 +484,20 @@ constexpr std::size_t piece_bytes = std::size_t{2} << 20;
 /// `read_past(begin)` is told that no later block reads the source bytes before `begin`.
 template <class Write, class ReadPast>
 void convert_in_blocks(const strided_map& m, std::size_t item, const std::byte* src, Write&& write, ReadPast&& read_past) {
-  const auto run = [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
+  with_item_size(item, [&]<std::size_t N>(std::integral_constant<std::size_t, N>) {
     materialize_blocks(
         m, reinterpret_cast<const raw<N>*>(src),
         [&](const placed_piece<raw<N>>& piece) {
           write(static_cast<std::uint64_t>(piece.offset) * N, std::as_bytes(piece.elements));
           read_past(static_cast<std::uint64_t>(piece.source_begin < piece.source_end ? piece.source_begin : m.size()) * N);
         },
-        piece_bytes, copy_options{1});
-  };
-  switch (item) {
-    case 1: run(std::integral_constant<std::size_t, 1>{}); break;
-    case 2: run(std::integral_constant<std::size_t, 2>{}); break;
-    case 4: run(std::integral_constant<std::size_t, 4>{}); break;
-    case 8: run(std::integral_constant<std::size_t, 8>{}); break;
-    default: throw tool_error(fmt::format("elements of {} bytes cannot be rearranged", item));
-  }
+        block_bytes, copy_options{1});
+  });
 }
 
 /// Fills an output whose files are sized first (safetensors), in parallel: each tensor copied or
-/// converted piece by piece and each piece written at its place, so a worker holds its source's
-/// pages (released as they stop being read) and one piece of its result; with --verify, the
+/// converted block by block and each block written at its place, so a worker holds its source's
+/// pages (released as they stop being read) and one block of its result; with --verify, the
 /// whole result, which the reference engine checks before it is written.
 void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans, checkpoint_writer& out, const std::vector<std::size_t>& plan_of,
                    int threads, bool verify, tally& done, const std::function<void()>& tick, std::uint64_t& peak) {
@@ -508,8 +510,8 @@ void fill_in_place(const checkpoint_reader& in, std::vector<tensor_plan>& plans,
     const tensor_plan& p = plans[plan_of[k]];
     const std::uint64_t src = in.tensors()[p.input].bytes;
     const bool moves = p.what == action::convert && !p.identity;
-    // The source's pages (or, from an .npz, its buffer) and a piece of the result, or all of it.
-    costs.push_back(src + (!moves ? 0 : verify ? p.out.bytes : std::min<std::uint64_t>(p.out.bytes, piece_bytes)));
+    // The source's pages (or, from an .npz, its buffer) and a block of the result, or all of it.
+    costs.push_back(src + (!moves ? 0 : verify ? p.out.bytes : std::min<std::uint64_t>(p.out.bytes, block_bytes)));
     largest = std::max({largest, src, p.out.bytes});
   }
   // Tensors run side by side while what they hold stays within 1.75 times the largest tensor:
