@@ -36,7 +36,9 @@
 // `expected ',' or ')' at column 9 of "((G, I) O, H~, W~)"`.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
+#include <utility>
 
 #include "layout.hpp"
 #include "syntax.hpp"
@@ -190,6 +192,205 @@ struct parsed_layout_text {
   static constexpr text_layout value = parse_layout_text(Text.view(), table_of<Axes>::value);
 };
 
+// --- the common case, read cheaply ---------------------------------------------------------------
+// Every text a program names is read while it compiles. A well-formed text without labelled axes
+// (nearly all of them) is read into a few integers per atom, and its type is built from atom types
+// keyed by those integers alone, which every text of the translation unit shares; anything else
+// (labels, or a text parse_layout_text would reject) is read again by parse_layout_text, which
+// reports the error.
+
+/// An atom as one integer: its table axis (bits 0-15), flipped (16), unit (17), stride (18 up).
+/// Its extent, for a part, is kept apart.
+inline constexpr long long quick_flipped = 1LL << 16;
+inline constexpr long long quick_unit = 1LL << 17;
+
+/// A text read by quick_parse: `ok` false when it must be read by parse_layout_text.
+struct quick_text {
+  bool ok = false;
+  int nentries = 0;
+  int first[value::max_atoms + 1]{};  // entry e holds atoms [first[e], first[e + 1])
+  long long code[value::max_atoms]{};
+  index_t extent[value::max_atoms]{};
+};
+
+/// The axis of table `t` labelled exactly `name` (`ignore_case`: as find_axis_ignoring_case
+/// finds it), for quick_parse: a name given by its characters.
+[[nodiscard]] constexpr int quick_find(const axis_table& t, const char* name, int n, bool ignore_case) noexcept {
+  return ignore_case ? find_axis_ignoring_case(t, std::string_view(name, static_cast<std::size_t>(n)))
+                     : find_axis(t, std::string_view(name, static_cast<std::size_t>(n)));
+}
+
+/// Character classes for quick_parse: 1 a space, 2 a digit, 4 a letter or '_'.
+struct quick_classes {
+  unsigned char of[256]{};
+  constexpr quick_classes() noexcept {
+    of[static_cast<unsigned char>(' ')] = 1;
+    of[static_cast<unsigned char>('\t')] = 1;
+    for (int c = '0'; c <= '9'; ++c) of[c] = 2;
+    for (int c = 'a'; c <= 'z'; ++c) of[c] = 4;
+    for (int c = 'A'; c <= 'Z'; ++c) of[c] = 4;
+    of[static_cast<unsigned char>('_')] = 4;
+  }
+};
+inline constexpr quick_classes quick_class{};
+
+/// Reads a text in axle's notation as parse_layout_text does, for texts without labelled axes that
+/// it accepts; gives up (ok false) on anything else. The rules of a layout are left to the type.
+/// Written as one loop over the characters with few calls: the constant evaluator's cost is the
+/// number of steps, and every text a program names is read while it compiles.
+[[nodiscard]] constexpr quick_text quick_parse(const char* s, int size, const axis_table& t) noexcept {
+  const unsigned char* cls = quick_class.of;
+  quick_text r;
+  int natoms = 0;
+  int p = 0;
+  int depth = 0;       // 1 inside the layout's parentheses, 2 inside a merged dimension's
+  bool after = false;  // after an atom or a merged dimension (a ',' or ')' is next)
+  while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+  if (p == size || s[p] != '(') return r;
+  ++p;
+  depth = 1;
+  for (;;) {
+    while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+    if (p == size) return r;
+    const char ch = s[p];
+    if (after) {
+      if (ch == ',') {
+        ++p;
+        after = false;
+        continue;
+      }
+      if (ch != ')') return r;
+      ++p;
+      if (depth == 2) {  // the end of a merged dimension
+        depth = 1;
+        r.first[++r.nentries] = natoms;
+        continue;
+      }
+      break;
+    }
+    if (ch == '(') {
+      if (depth == 2) return r;
+      ++p;
+      depth = 2;
+      continue;
+    }
+    if (ch == ')') {  // only `()`, the empty layout
+      if (depth == 2 || natoms != 0) return r;
+      ++p;
+      break;
+    }
+    // an atom
+    if (natoms == value::max_atoms) return r;
+    long long stride = 1;
+    long long extent = dynamic_extent;
+    long long code = 0;
+    const bool part = cls[static_cast<unsigned char>(ch)] == 2;
+    if (part) {  // 16o, 4i@4
+      int digits = 0;
+      extent = 0;
+      while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) extent = extent * 10 + (s[p++] - '0'), ++digits;
+      if (extent < 1 || extent > max_text_number || (p < size && cls[static_cast<unsigned char>(s[p])] == 2)) return r;
+    }
+    const int b = p;
+    if (p == size || cls[static_cast<unsigned char>(s[p])] != 4) return r;
+    while (p < size && cls[static_cast<unsigned char>(s[p])] >= 2) ++p;
+    const int k = quick_find(t, s + b, p - b, part);
+    if (k < 0) return r;
+    while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+    const char op = p < size ? s[p] : '\0';
+    if (op == '[') return r;  // labelled blocks: parse_layout_text's
+    if ((part && op == '@') || (!part && (op == '/' || op == '='))) {
+      ++p;
+      while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+      long long v = 0;
+      int digits = 0;
+      while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) v = v * 10 + (s[p++] - '0'), ++digits;
+      if (digits == 0 || v > max_text_number || (p < size && cls[static_cast<unsigned char>(s[p])] == 2)) return r;
+      if (op == '=') {
+        if (v != 1) return r;
+        code |= quick_unit;
+        extent = 1;
+      } else {
+        if (v < (op == '/' ? 2 : 1)) return r;
+        stride = v;
+      }
+      while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+    }
+    if (p < size && s[p] == '~') {
+      ++p;
+      code |= quick_flipped;
+    }
+    r.code[natoms] = code | k | (stride << 18);
+    r.extent[natoms] = static_cast<index_t>(extent);
+    ++natoms;
+    if (depth == 1) r.first[++r.nentries] = natoms;
+    after = true;
+  }
+  while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+  r.ok = p == size;
+  return r;
+}
+
+template <fixed_string Text, class Axes>
+struct quick_text_of {
+  static constexpr quick_text value = quick_parse(Text.value, static_cast<int>(Text.size()), table_of<Axes>::value);
+};
+
+/// The type of an atom of table U given as its code and extent: one instantiation per distinct
+/// atom in the translation unit.
+template <class U, long long Code, index_t Extent, bool Flipped = (Code & quick_flipped) != 0>
+struct quick_atom {
+  using type = flipped<typename quick_atom<U, Code & ~quick_flipped, Extent>::type>;
+};
+template <class U, long long Code, index_t Extent>
+  requires((Code & quick_flipped) == 0 && (Code & quick_unit) == 0)
+struct quick_atom<U, Code, Extent, false> {
+  using type = typename part_of<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>, static_cast<index_t>(Code >> 18), Extent>::type;
+};
+template <class U, long long Code, index_t Extent>
+  requires((Code & quick_unit) != 0)
+struct quick_atom<U, Code, Extent, false> {
+  using type = unit<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>>;
+};
+
+template <bool Single>
+struct quick_entry {  // one atom
+  template <class U, class Q, int E>
+  using type = typename quick_atom<U, Q::value.code[Q::value.first[E]], Q::value.extent[Q::value.first[E]]>::type;
+};
+template <class U, class Q, int First, class Ks>
+struct quick_merged;
+template <class U, class Q, int First, std::size_t... K>
+struct quick_merged<U, Q, First, std::index_sequence<K...>> {
+  using type = merged<typename quick_atom<U, Q::value.code[First + static_cast<int>(K)], Q::value.extent[First + static_cast<int>(K)]>::type...>;
+};
+template <>
+struct quick_entry<false> {  // a merged dimension
+  template <class U, class Q, int E>
+  using type = typename quick_merged<U, Q, Q::value.first[E],
+                                     std::make_index_sequence<static_cast<std::size_t>(Q::value.first[E + 1] - Q::value.first[E])>>::type;
+};
+
+template <class U, class Q, class Es>
+struct quick_layout;
+template <class U, class Q, std::size_t... E>
+struct quick_layout<U, Q, std::index_sequence<E...>> {
+  using type = layout<typename quick_entry<Q::value.first[E + 1] - Q::value.first[E] == 1>::template type<U, Q, static_cast<int>(E)>...>;
+};
+
+/// The layout type of a text in axle's notation over axes list Axes: read by quick_parse where it
+/// can be, else by parse_layout_text (text_layout_type, which reports the errors).
+template <fixed_string Text, class Axes, class Q = quick_text_of<Text, Axes>, bool Quick = Q::value.ok>
+struct layout_of_text {
+  using type = typename text_layout_type<typename table_of<Axes>::types, parsed_layout_text<Text, Axes>, Text>::type;
+};
+template <fixed_string Text, class Axes, class Q>
+struct layout_of_text<Text, Axes, Q, true> {
+  using L = typename quick_layout<typename table_of<Axes>::types, Q, std::make_index_sequence<static_cast<std::size_t>(Q::value.nentries)>>::type;
+  // A rule of a layout broken: the full parse points the error at its atom.
+  using type = typename rules_of<L, parsed_layout_text<Text, Axes>, Text>::type;
+};
+
 template <class T>
 inline constexpr bool is_axes_list_v = false;
 template <class... As>
@@ -204,8 +405,7 @@ concept axes_list_type = detail::is_axes_list_v<T>;
 /// The layout type a text in axle's notation spells: `layout_t<"((G, I), O, H~, W~)">` is
 /// `layout<merged<G, I>, O, flipped<H>, flipped<W>>`. Axes: the built-in ones and Axes.
 template <fixed_string Text, axes_list_type Axes = axes_list<>>
-using layout_t = typename detail::text_layout_type<typename detail::table_of<Axes>::types,
-                                                   detail::parsed_layout_text<Text, Axes>, Text>::type;
+using layout_t = typename detail::layout_of_text<Text, Axes>::type;
 
 /// Reads a layout in axle's notation at run time: the same value as `value::of<layout_t<Text>>()`,
 /// or an axle::layout_syntax_error naming the problem, the column and the text. Axes are found

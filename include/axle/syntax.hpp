@@ -348,6 +348,11 @@ struct axis_table {
   const int* lengths = nullptr;    // the length of each label
   int size = 0;
   int user = 0;
+  // Chains of the axes by initial, in table order: head[c] is the first whose initial is c (or -1),
+  // next[k] the one after k (or -1). A name is compared with the few axes of its initial only: a
+  // loop step costs the constant evaluator as much as a comparison.
+  const int* head = nullptr;
+  const int* next = nullptr;
 };
 
 constexpr char initial(std::string_view label) noexcept { return label.empty() ? '\0' : lower(label[0]); }
@@ -360,7 +365,21 @@ struct table_from<type_list<Ts...>, User> {
   static constexpr const value::axis_info* infos[] = {&axis_info_of<Ts>...};
   static constexpr char initials[] = {initial(Ts::label)...};
   static constexpr int lengths[] = {static_cast<int>(Ts::label.size())...};
-  static constexpr axis_table value{infos, initials, lengths, static_cast<int>(sizeof...(Ts)), User};
+  struct chains {
+    int head[256];
+    int next[sizeof...(Ts)];
+  };
+  static constexpr chains links = [] {
+    chains c{};
+    for (int& h : c.head) h = -1;
+    for (int k = static_cast<int>(sizeof...(Ts)) - 1; k >= 0; --k) {
+      const auto i = static_cast<unsigned char>(initials[k]);
+      c.next[k] = c.head[i];
+      c.head[i] = k;
+    }
+    return c;
+  }();
+  static constexpr axis_table value{infos, initials, lengths, static_cast<int>(sizeof...(Ts)), User, links.head, links.next};
 };
 
 template <class Axes>
@@ -382,9 +401,8 @@ struct table_of<axes_list<As...>> {
 /// The table's axis labelled exactly `name` (the user's first), or -1.
 [[nodiscard]] constexpr int find_axis(const axis_table& t, std::string_view name) noexcept {
   const int n = static_cast<int>(name.size());
-  const char c = initial(name);
-  for (int k = 0; k < t.size; ++k)
-    if (t.lengths[k] == n && t.initials[k] == c && same_text(t.infos[k]->name, name)) return k;
+  for (int k = t.head[static_cast<unsigned char>(initial(name))]; k >= 0; k = t.next[k])
+    if (t.lengths[k] == n && same_text(t.infos[k]->name, name)) return k;
   return -1;
 }
 
@@ -392,12 +410,12 @@ struct table_of<axes_list<As...>> {
 /// built-in ones, one labelled exactly so, else one whose label differs only in case; or -1.
 [[nodiscard]] constexpr int find_axis_ignoring_case(const axis_table& t, std::string_view name) noexcept {
   const int n = static_cast<int>(name.size());
-  const char c = initial(name);
-  for (const auto& [begin, end] : {std::pair{0, t.user}, std::pair{t.user, t.size}}) {
-    for (int k = begin; k < end; ++k)
-      if (t.lengths[k] == n && t.initials[k] == c && same_text(t.infos[k]->name, name)) return k;
-    for (int k = begin; k < end; ++k)
-      if (t.lengths[k] == n && t.initials[k] == c && equal_ignoring_case(t.infos[k]->name, name)) return k;
+  const int first = t.head[static_cast<unsigned char>(initial(name))];
+  for (int user = 1; user >= 0; --user) {
+    for (int k = first; k >= 0; k = t.next[k])
+      if ((k < t.user) == (user == 1) && t.lengths[k] == n && same_text(t.infos[k]->name, name)) return k;
+    for (int k = first; k >= 0; k = t.next[k])
+      if ((k < t.user) == (user == 1) && t.lengths[k] == n && equal_ignoring_case(t.infos[k]->name, name)) return k;
   }
   return -1;
 }
