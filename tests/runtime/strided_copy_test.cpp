@@ -276,6 +276,62 @@ BOOST_AUTO_TEST_CASE(transpose_edges_all_element_sizes) {
         }
 }
 
+// Transposes whose source-contiguous axis b (the taps) continues in memory
+// along another axis c (input channels): PyTorch conv weights (O, I, kh, kw)
+// made (kh, kw, I, O), which tile b and c as one joint axis. Joint lengths
+// that are not a multiple of the tile, destination rows (O) shorter than and
+// not a multiple of the SIMD width, tiny sizes, and blocks along O read at a
+// source offset (as the convert-checkpoint tool writes them), serial and with
+// non-temporal stores. Tap counts that blocks divide (4x4) and reversed or
+// permuted variants take the other tilings: they are checked alongside.
+template <class T>
+void check_fused_taps(index_t o, index_t i, index_t kh, index_t kw) {
+  // destination (kh, kw, I, O) from source (O, I, kh, kw)
+  const problem whole = make_problem({kh, kw, i, o}, {2, 3, 1, 0}, {false, false, false, false});
+  check_problem<T>(whole);
+  check_problem<T>(whole, variant::forced_nt);
+  check_problem<T>(whole, variant::parallel2);
+  // blocks of O: destination (K, I, n) at source offset o0 * I * K
+  const index_t k = kh * kw;
+  for (index_t n : {index_t{1}, index_t{3}, index_t{7}}) {
+    if (n > o) continue;
+    const index_t o0 = o - n;  // last block: its source ends at the buffer's end
+    problem p;
+    p.extents = {k, i, n};
+    p.src_strides = {1, k, i * k};
+    p.src_offset = o0 * i * k;
+    p.src_size = o * i * k;
+    check_problem<T>(p);
+    check_problem<T>(p, variant::forced_nt);
+  }
+  // same taps with a reversed tap axis (not fusable: the existing tiling)
+  check_problem<T>(make_problem({kh, kw, i, o}, {2, 3, 1, 0}, {true, true, false, false}));
+}
+
+BOOST_AUTO_TEST_CASE(transpose_fused_taps_all_element_sizes) {
+  const std::array<std::array<index_t, 2>, 5> kernels = {{{3, 3}, {1, 3}, {5, 5}, {3, 1}, {4, 4}}};
+  for (const auto& kk : kernels)
+    for (index_t o : {1, 2, 3, 5, 7, 9, 17, 33, 70})
+      for (index_t i : {1, 2, 3, 7, 8, 13}) {
+        check_fused_taps<std::uint8_t>(o, i, kk[0], kk[1]);
+        check_fused_taps<std::uint16_t>(o, i, kk[0], kk[1]);
+        check_fused_taps<float>(o, i, kk[0], kk[1]);
+        check_fused_taps<double>(o, i, kk[0], kk[1]);
+      }
+  // longer joint axes (several tiles, partial last tile) and rows longer than one tile
+  for (const auto& kk : kernels) {
+    check_fused_taps<std::uint16_t>(131, 45, kk[0], kk[1]);
+    check_fused_taps<float>(131, 45, kk[0], kk[1]);
+    check_fused_taps<float>(64, 64, kk[0], kk[1]);
+    check_fused_taps<double>(37, 29, kk[0], kk[1]);
+  }
+  // 3-D kernels (27 taps) and an extra leading axis iterated outside the tiles
+  check_fused_taps<std::uint16_t>(19, 11, 9, 3);
+  check_fused_taps<float>(19, 11, 9, 3);
+  check_problem<float>(make_problem({4, 3, 3, 10, 21}, {0, 3, 4, 2, 1}, {false, false, false, false, false}));
+  check_problem<std::uint16_t>(make_problem({4, 3, 3, 10, 21}, {0, 3, 4, 2, 1}, {false, false, false, false, false}));
+}
+
 BOOST_AUTO_TEST_CASE(long_runs_forward_and_reversed) {
   for (index_t n : {1, 3, 4, 15, 16, 17, 63, 64, 65, 100, 257, 1000})
     for (bool f : {false, true}) {
