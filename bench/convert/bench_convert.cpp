@@ -116,7 +116,7 @@ struct conversion {
   std::vector<index_t> extents, src_strides;
   index_t offset = 0, elems = 0;
 
-  void axle::value::derive() {
+  void derive() {
     const std::size_t r = src_shape.size();
     std::vector<index_t> st(r);
     index_t acc = 1;
