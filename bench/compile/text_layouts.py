@@ -17,7 +17,11 @@ interleaved, and the median user CPU time and the median peak resident memory of
 reported, with the ratio of the text form to the type form and the cost per layout over the
 baseline. The compiler's user time and memory are read from the kernel (getrusage of the child).
 
-Usage: bench/compile/text_layouts.py [--count 300] [--repeat 5] [--compilers g++-12,clang++-16]"""
+With --write DIR, the translation units are written to DIR (baseline.cpp, declared_types.cpp,
+declared_strings.cpp, planned_types.cpp, planned_strings.cpp) and nothing is compiled: to measure
+them another way (callgrind's instruction counts, -ftime-trace).
+
+Usage: bench/compile/text_layouts.py [--count 300] [--repeat 5] [--compilers g++-12,clang++-16] [--write DIR]"""
 import argparse
 import itertools
 import pathlib
@@ -108,8 +112,16 @@ def main():
     ap.add_argument("--count", type=int, default=300)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--compilers", default="g++-12,clang++-16")
+    ap.add_argument("--write", help="write the translation units to this directory and stop")
     args = ap.parse_args()
     items = layouts(args.count)
+    if args.write:
+        out = pathlib.Path(args.write)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "baseline.cpp").write_text(PRELUDE + "int main() {}\n")
+        for use, form in itertools.product(("declared", "planned"), ("types", "strings")):
+            (out / f"{use}_{form}.cpp").write_text(source(items, form, use))
+        return
     compilers = args.compilers.split(",")
     with tempfile.TemporaryDirectory() as tmp:
         tmp = pathlib.Path(tmp)

@@ -213,13 +213,6 @@ struct quick_text {
   index_t extent[value::max_atoms]{};
 };
 
-/// The axis of table `t` labelled exactly `name` (`ignore_case`: as find_axis_ignoring_case
-/// finds it), for quick_parse: a name given by its characters.
-[[nodiscard]] constexpr int quick_find(const axis_table& t, const char* name, int n, bool ignore_case) noexcept {
-  return ignore_case ? find_axis_ignoring_case(t, std::string_view(name, static_cast<std::size_t>(n)))
-                     : find_axis(t, std::string_view(name, static_cast<std::size_t>(n)));
-}
-
 /// Character classes for quick_parse: 1 a space, 2 a digit, 4 a letter or '_'.
 struct quick_classes {
   unsigned char of[256]{};
@@ -243,12 +236,18 @@ inline constexpr quick_classes quick_class{};
   quick_text r;
   int natoms = 0;
   int p = 0;
-  int depth = 0;       // 1 inside the layout's parentheses, 2 inside a merged dimension's
-  bool after = false;  // after an atom or a merged dimension (a ',' or ')' is next)
+  // The number of at most 10 digits at p (-1: none, or more), read on.
+  auto number = [&]() -> long long {
+    long long v = 0;
+    int digits = 0;
+    while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) v = v * 10 + (s[p++] - '0'), ++digits;
+    return digits == 0 || (p < size && cls[static_cast<unsigned char>(s[p])] == 2) ? -1 : v;
+  };
   while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
   if (p == size || s[p] != '(') return r;
   ++p;
-  depth = 1;
+  int depth = 1;       // 1 inside the layout's parentheses, 2 inside a merged dimension's
+  bool after = false;  // after an atom or a merged dimension (a ',' or ')' is next)
   for (;;) {
     while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
     if (p == size) return r;
@@ -286,15 +285,14 @@ inline constexpr quick_classes quick_class{};
     long long code = 0;
     const bool part = cls[static_cast<unsigned char>(ch)] == 2;
     if (part) {  // 16o, 4i@4
-      int digits = 0;
-      extent = 0;
-      while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) extent = extent * 10 + (s[p++] - '0'), ++digits;
-      if (extent < 1 || extent > max_text_number || (p < size && cls[static_cast<unsigned char>(s[p])] == 2)) return r;
+      extent = number();
+      if (extent < 1 || extent > max_text_number) return r;
     }
     const int b = p;
     if (p == size || cls[static_cast<unsigned char>(s[p])] != 4) return r;
     while (p < size && cls[static_cast<unsigned char>(s[p])] >= 2) ++p;
-    const int k = quick_find(t, s + b, p - b, part);
+    const std::string_view name(s + b, static_cast<std::size_t>(p - b));
+    const int k = part ? find_axis_ignoring_case(t, name) : find_axis(t, name);
     if (k < 0) return r;
     while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
     const char op = p < size ? s[p] : '\0';
@@ -302,10 +300,8 @@ inline constexpr quick_classes quick_class{};
     if ((part && op == '@') || (!part && (op == '/' || op == '='))) {
       ++p;
       while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-      long long v = 0;
-      int digits = 0;
-      while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) v = v * 10 + (s[p++] - '0'), ++digits;
-      if (digits == 0 || v > max_text_number || (p < size && cls[static_cast<unsigned char>(s[p])] == 2)) return r;
+      const long long v = number();
+      if (v < 0 || v > max_text_number) return r;
       if (op == '=') {
         if (v != 1) return r;
         code |= quick_unit;

@@ -344,7 +344,6 @@ using builtin_axes = type_list<axes::N, axes::C, axes::O, axes::I, axes::G, axes
 /// The axes a parse can name: `size` axis infos, the first `user` of them listed by the user.
 struct axis_table {
   const value::axis_info* const* infos = nullptr;
-  const char* initials = nullptr;  // the first character of each label, in lower case
   const int* lengths = nullptr;    // the length of each label
   int size = 0;
   int user = 0;
@@ -363,13 +362,13 @@ struct table_from;
 template <class... Ts, int User>
 struct table_from<type_list<Ts...>, User> {
   static constexpr const value::axis_info* infos[] = {&axis_info_of<Ts>...};
-  static constexpr char initials[] = {initial(Ts::label)...};
   static constexpr int lengths[] = {static_cast<int>(Ts::label.size())...};
   struct chains {
     int head[256];
     int next[sizeof...(Ts)];
   };
   static constexpr chains links = [] {
+    const char initials[] = {initial(Ts::label)...};  // in lower case: the chains' keys
     chains c{};
     for (int& h : c.head) h = -1;
     for (int k = static_cast<int>(sizeof...(Ts)) - 1; k >= 0; --k) {
@@ -379,7 +378,7 @@ struct table_from<type_list<Ts...>, User> {
     }
     return c;
   }();
-  static constexpr axis_table value{infos, initials, lengths, static_cast<int>(sizeof...(Ts)), User, links.head, links.next};
+  static constexpr axis_table value{infos, lengths, static_cast<int>(sizeof...(Ts)), User, links.head, links.next};
 };
 
 template <class Axes>
