@@ -1059,12 +1059,12 @@ inline void write(std::ostream& out, const array& a) {
 }
 
 // Writes `a` to `path`: complete or not at all, even if the process is killed (axle::output_file).
-// Refuses to replace an existing file unless `force`.
-inline void write(const std::filesystem::path& path, const array& a, bool force = false) {
+// Refuses to replace an existing file unless `options.force` (a plain `true` says the same).
+inline void write(const std::filesystem::path& path, const array& a, write_options options = {}) {
   const std::string file = path.string();
   if (auto p = a.consistency_problem(); !p.empty()) throw error(file + ": cannot write: " + p);
   try {
-    output_file out(path, force);
+    output_file out(path, options);
     out.write(encode_header(a));
     out.write(std::span<const std::byte>(a.data));
     out.commit();

@@ -366,7 +366,7 @@ namespace detail {
 /// the bytes go to an axle::output_file.
 struct destination {
   std::filesystem::path path;
-  bool force = false;
+  write_options options;
   std::optional<output_file> out;
   std::uint64_t pos = 0;
   zip_error_t error{};
@@ -391,7 +391,7 @@ struct destination {
         zip_error_set(&error, ZIP_ER_READ, ENOENT);
         return -1;
       case ZIP_SOURCE_BEGIN_WRITE:
-        out.emplace(path, force);
+        out.emplace(path, options);
         pos = 0;
         return 0;
       case ZIP_SOURCE_WRITE: {
@@ -524,11 +524,11 @@ struct member_source {
 class writer {
  public:
   /// `compress`: deflated members, as np.savez_compressed; stored otherwise, as np.savez. An
-  /// existing file at `path` is an error unless `force`.
-  explicit writer(const std::filesystem::path& path, bool compress = false, bool force = false)
-      : path_(path), name_(path.string()), compress_(compress), force_(force) {
+  /// existing file at `path` is an error unless `options.force`.
+  explicit writer(const std::filesystem::path& path, bool compress = false, write_options options = {})
+      : path_(path), name_(path.string()), compress_(compress), options_(options) {
     std::error_code ec;
-    if (!force && std::filesystem::exists(std::filesystem::symlink_status(path, ec)))
+    if (!options.force && std::filesystem::exists(std::filesystem::symlink_status(path, ec)))
       detail::fail(name_, "already exists; pass --force to overwrite it");
   }
   writer(const writer&) = delete;
@@ -567,7 +567,7 @@ class writer {
     }
     detail::destination dest;
     dest.path = path_;
-    dest.force = force_;
+    dest.options = options_;
     zip_error_init(&dest.error);
     zip_error_t err;
     zip_error_init(&err);
@@ -627,7 +627,7 @@ class writer {
     std::string eocd = "PK\x05\x06";
     eocd.append(18, '\0');
     try {
-      output_file out(path_, force_);
+      output_file out(path_, options_);
       out.write(eocd);
       out.commit();
     } catch (const error&) {
@@ -640,7 +640,7 @@ class writer {
   std::filesystem::path path_;
   std::string name_;
   bool compress_ = false;
-  bool force_ = false;
+  write_options options_;
   std::vector<pending> entries_;
   std::unordered_set<std::string> seen_;
   std::exception_ptr failure_;

@@ -594,14 +594,14 @@ struct entry {
 class writer {
  public:
   /// Orders the tensors, writes the header. `metadata`: the `__metadata__` entries, or nothing
-  /// for a header without one. An existing file at `path` is an error unless `force`.
+  /// for a header without one. An existing file at `path` is an error unless `options.force`.
   writer(const std::filesystem::path& path, std::vector<entry> tensors, std::optional<std::map<std::string, std::string>> metadata = std::nullopt,
-         bool force = false)
+         write_options options = {})
       : name_(path.string()), tensors_(std::move(tensors)) {
     std::stable_sort(tensors_.begin(), tensors_.end(), write_before);
     const std::string head = header(tensors_, metadata, name_, &sizes_);
     try {
-      out_.emplace(path, force);
+      out_.emplace(path, options);
       out_->write(head);
     } catch (const error&) {
       throw;
@@ -826,12 +826,12 @@ class writer {
 /// Writes a whole file from tensors whose data is in memory: `data[k]` holds the bytes of
 /// `tensors[k]`.
 inline void write(const std::filesystem::path& path, const std::vector<entry>& tensors, const std::vector<std::span<const std::byte>>& data,
-                  std::optional<std::map<std::string, std::string>> metadata = std::nullopt, bool force = false) {
+                  std::optional<std::map<std::string, std::string>> metadata = std::nullopt, write_options options = {}) {
   if (data.size() != tensors.size())
     detail::fail(path.string(), std::to_string(tensors.size()) + " tensors but " + std::to_string(data.size()) + " data buffers");
   std::unordered_map<std::string_view, std::size_t> at;
   for (std::size_t k = 0; k < tensors.size(); ++k) at.emplace(tensors[k].name, k);
-  writer w(path, tensors, std::move(metadata), force);
+  writer w(path, tensors, std::move(metadata), options);
   for (const entry& t : w.order()) w.write(t.name, data[at.at(t.name)]);
   w.commit();
 }
@@ -924,10 +924,10 @@ struct index {
   }
 }
 
-inline void write_index(const std::filesystem::path& path, const index& ix, bool force = false) {
+inline void write_index(const std::filesystem::path& path, const index& ix, write_options options = {}) {
   const std::string text = index_text(ix, path.string());
   try {
-    output_file out(path, force);
+    output_file out(path, options);
     out.write(text);
     out.commit();
   } catch (const error&) {

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,44 @@ BOOST_AUTO_TEST_CASE(named_temporary_when_asked) {
   }
   BOOST_CHECK(dir.entries() == std::vector<std::string>{"w.npy"});
   BOOST_CHECK_EQUAL(slurp(dir.path / "w.npy"), "new");
+}
+
+// write_options{force, sync}: without the flush the file is as complete, as atomic and as careful
+// of an existing file; only the flush to disk is left out (tests/checkpoints/check_checkpoints.py
+// sees the system calls). A plain bool is `force`, as before.
+BOOST_AUTO_TEST_CASE(unsynced_outputs_are_as_complete) {
+  static_assert(axle::write_options(true).force && axle::write_options(true).sync);
+  static_assert(!axle::write_options().force && axle::write_options().sync);
+  static_assert(!axle::write_options(false, false).sync);
+  for (bool named : {false, true}) {
+    BOOST_TEST_CONTEXT((named ? "named temporaries" : "unnamed files")) {
+      if (named) ::setenv("AXLE_NAMED_TEMPORARIES", "1", 1);
+      scratch_dir dir;
+      {
+        axle::output_file out(dir.path / "w.npy", axle::write_options(false, false));
+        out.write(std::string_view("partial"));
+      }
+      BOOST_CHECK(dir.entries().empty());
+      {
+        axle::output_file out(dir.path / "w.npy", axle::write_options(false, false));
+        out.reserve(8);
+        out.write_at(0, std::as_bytes(std::span<const char>("complete", 8)));
+        out.commit();
+      }
+      BOOST_CHECK(dir.entries() == std::vector<std::string>{"w.npy"});
+      BOOST_CHECK_EQUAL(slurp(dir.path / "w.npy"), "complete");
+      BOOST_CHECK_THROW(axle::output_file(dir.path / "w.npy", axle::write_options(false, false)), axle::file_error);
+      {
+        axle::output_file out(dir.path / "w.npy", axle::write_options(true, false));
+        out.write(std::string_view("new"));
+        BOOST_CHECK_EQUAL(slurp(dir.path / "w.npy"), "complete");
+        out.commit();
+      }
+      BOOST_CHECK(dir.entries() == std::vector<std::string>{"w.npy"});
+      BOOST_CHECK_EQUAL(slurp(dir.path / "w.npy"), "new");
+      ::unsetenv("AXLE_NAMED_TEMPORARIES");
+    }
+  }
 }
 
 /// Runs `child` in a forked process that ends with `sig`; returns whether it did.
