@@ -32,8 +32,9 @@ AXLE_BUILD_PACKAGES=(ca-certificates cmake ninja-build g++-12 libfmt-dev libboos
                      nlohmann-json3-dev libzip-dev pkgconf libtoml11-dev)
 # What the whole test suite needs in addition: the second compiler and its sanitizer runtime,
 # Boost.Test, Debian's Python with NumPy (code rendering), PyTorch and ONNX (live conformance),
-# pkg-config (the installed axle.pc).
-AXLE_TEST_PACKAGES=(clang-16 libclang-rt-16-dev libboost-test-dev python3 python3-numpy python3-torch python3-onnx pkgconf)
+# pkg-config (the installed axle.pc), strace (which outputs are flushed to disk, seen in the system
+# calls).
+AXLE_TEST_PACKAGES=(clang-16 libclang-rt-16-dev libboost-test-dev python3 python3-numpy python3-torch python3-onnx pkgconf strace)
 # What the benchmarks need in addition (the release preset).
 AXLE_BENCH_PACKAGES=(libbenchmark-dev)
 

@@ -8,6 +8,7 @@ Every bad input of the issue's list must give one error line, a non-zero exit, a
 output directory exactly as it was; a conversion killed half-way must leave nothing.
 
 Usage: check_checkpoints.py path/to/axle"""
+import io
 import json
 import os
 import pty
@@ -342,14 +343,50 @@ def main():
                 check(f"large tensors into {out_name}, {threads} thread(s): {k}", k in got and got[k].shape == v.shape and np.array_equal(got[k], v),
                       f"exit {code}, {err.strip()}" if code else (got[k].shape if k in got else "missing"))
 
+        # --- --no-sync: the same files, named without waiting for the disk ----------------------
+        # Whether the output is flushed is seen in the system calls: strace lists them (Debian's
+        # strace, installed by tools/deps.sh with the test packages).
+        np.save(p("w.npy"), large["big.conv.weight"])
+        for label, args in (("convert-checkpoint", ["convert-checkpoint", p("large.safetensors"), p("ns.safetensors"), "--rules", p("large.toml"),
+                                                     "--threads", "2"]),
+                            ("convert-checkpoint to .npz", ["convert-checkpoint", p("large.safetensors"), p("ns.npz"), "--rules", p("large.toml")]),
+                            ("convert", ["convert", "torch.conv2d", "flax.conv", p("w.npy"), p("ns.npy")])):
+            calls = {}
+            for mode in ("default", "--no-sync"):
+                out = args[4] if label == "convert" else args[2]
+                if os.path.exists(out):
+                    os.remove(out)
+                trace = p("trace.txt")
+                cmd = ["strace", "-f", "-qq", "-o", trace, "-e", "trace=fsync,fdatasync,sync_file_range", AXLE, *args]
+                try:
+                    r = subprocess.run(cmd + (["--no-sync"] if mode == "--no-sync" else []), capture_output=True, text=True)
+                except FileNotFoundError:
+                    check(f"{label}: strace is installed (tools/deps.sh)", False)
+                    break
+                check(f"{label} {mode}: exit 0", r.returncode == 0, r.stderr)
+                with open(trace) as f:
+                    names = [l.split("(")[0].split()[-1] for l in f if "(" in l]
+                calls[mode] = names
+                with open(out, "rb") as f:
+                    calls[mode + " bytes"] = f.read()
+            if len(calls) == 4:
+                check(f"{label}: flushed by default (fsync)", "fsync" in calls["default"], calls["default"])
+                check(f"{label} --no-sync: no flush at all", calls["--no-sync"] == [], calls["--no-sync"])
+                if label.endswith(".npz"):  # zip members carry a time: compare what np.load reads
+                    a, b = (np.load(io.BytesIO(calls[m + " bytes"])) for m in ("default", "--no-sync"))
+                    same = a.files == b.files and all(np.array_equal(a[k], b[k]) for k in a.files)
+                else:
+                    same = calls["default bytes"] == calls["--no-sync bytes"]
+                check(f"{label} --no-sync: the same output", same)
+
         # --- a conversion killed half-way leaves nothing ----------------------------------------
         big = {"a.copied": np.ones((64, 1024, 1024), np.float32), "z.conv.weight": np.ones((2048, 2048, 3, 3), np.float32)}
         spec.write(p("big.safetensors"), big)
         with open(p("kill.toml"), "w") as f:
             f.write('[[rule]]\nmatch = "z.conv.weight"\nfrom = "torch.conv2d"\nto = "flax.conv"\n')
-        for out_name in ("killed.safetensors", "killed.npz"):
+        for out_name, more in (("killed.safetensors", []), ("killed.npz", []), ("killed_no_sync.safetensors", ["--no-sync"])):
             before = listing(tmp)
-            proc = subprocess.Popen([AXLE, "convert-checkpoint", p("big.safetensors"), p(out_name), "--rules", p("kill.toml"), "--verify"],
+            proc = subprocess.Popen([AXLE, "convert-checkpoint", p("big.safetensors"), p(out_name), "--rules", p("kill.toml"), "--verify", *more],
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1.0)
             finished = proc.poll() is not None

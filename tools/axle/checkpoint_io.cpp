@@ -98,7 +98,7 @@ class safetensors_writer final : public checkpoint_writer {
  public:
   safetensors_writer(const std::string& path, std::vector<tensor_desc> tensors, std::optional<std::map<std::string, std::string>> metadata,
                      const std::map<std::string, std::string>& stamps, const writer_options& o, bool sharded)
-      : path_(path), force_(o.force) {
+      : path_(path), file_(o.file) {
     tensors_ = std::move(tensors);
     std::map<std::string, std::size_t> at;
     for (std::size_t k = 0; k < tensors_.size(); ++k) at.emplace(tensors_[k].name, k);
@@ -128,7 +128,7 @@ class safetensors_writer final : public checkpoint_writer {
       for (std::size_t s = 0; s < groups.size(); ++s) shard_paths_.push_back((dir / safetensors::shard_name(s, groups.size(), prefix)).string());
       for (const std::string& p : shard_paths_) files_.push_back(p);
       files_.push_back(path);
-      if (!o.force)
+      if (!o.file.force)
         for (const std::string& f : files_)
           if (std::error_code ec; fs::exists(fs::symlink_status(f, ec))) throw tool_error(fmt::format("{} already exists; pass --force to overwrite it", f));
     } else {
@@ -142,7 +142,7 @@ class safetensors_writer final : public checkpoint_writer {
           if (!meta) meta.emplace();
           (*meta)[safetensors::stamp_key(it->first)] = it->second;
         }
-      writers_.push_back(std::make_unique<safetensors::writer>(shard_paths_[s], entries(tensors_, groups[s]), std::move(meta), o.force));
+      writers_.push_back(std::make_unique<safetensors::writer>(shard_paths_[s], entries(tensors_, groups[s]), std::move(meta), o.file));
       for (const safetensors::entry& e : writers_.back()->order()) {
         order_.push_back(at.at(e.name));
         index_.weight_map.emplace_back(e.name, fs::path(shard_paths_[s]).filename().string());
@@ -188,7 +188,7 @@ class safetensors_writer final : public checkpoint_writer {
         w->commit();
         ++committed;
       }
-      if (sharded_) safetensors::write_index(path_, index_, force_);
+      if (sharded_) safetensors::write_index(path_, index_, file_);
     } catch (...) {
       for (std::size_t s = 0; s < committed && sharded_; ++s) {
         std::error_code ec;
@@ -200,7 +200,7 @@ class safetensors_writer final : public checkpoint_writer {
 
  private:
   std::string path_;
-  bool force_ = false;
+  write_options file_;
   bool sharded_ = false;
   std::vector<std::string> shard_paths_;
   std::vector<std::unique_ptr<safetensors::writer>> writers_;
@@ -210,7 +210,7 @@ class safetensors_writer final : public checkpoint_writer {
 
 class npz_writer final : public checkpoint_writer {
  public:
-  npz_writer(const std::string& path, std::vector<tensor_desc> tensors, const writer_options& o) : out_(path, o.compress, o.force) {
+  npz_writer(const std::string& path, std::vector<tensor_desc> tensors, const writer_options& o) : out_(path, o.compress, o.file) {
     tensors_ = std::move(tensors);
     files_.push_back(path);
     for (std::size_t k = 0; k < tensors_.size(); ++k) {

@@ -73,7 +73,7 @@ class checkpoint_reader {
 };
 
 struct writer_options {
-  bool force = false;
+  write_options file;                             // replace an existing output; flush it to disk before naming it
   bool compress = false;                          // .npz: deflated members
   std::uint64_t max_shard_bytes = 5'000'000'000;  // sharded: huggingface_hub's default, "5GB"
 };

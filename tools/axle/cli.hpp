@@ -101,6 +101,10 @@ struct size_options {
 /// Registers --groups, --heads, --kv-heads and --fold-bias on a command.
 void add_size_options(CLI::App& cmd, size_options& o);
 
+/// Registers --no-sync on a command that writes files: name each output as soon as its data is
+/// written, without waiting for the disk (axle::write_options::sync).
+void add_no_sync_flag(CLI::App& cmd, bool& no_sync);
+
 /// The conversion between two entries, or a one-line error that says why there is none.
 op_conversion conversion(const entry_info& from, const entry_info& to, const size_options& o);
 

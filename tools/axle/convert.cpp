@@ -30,6 +30,7 @@ struct convert_options {
   std::string from, to, in, out;
   size_options sizes;
   bool force = false;
+  bool no_sync = false;
 };
 
 /// The mapped input's elements as T: in place when aligned for T; NumPy aligns the data of the
@@ -109,7 +110,7 @@ void run(const convert_options& o) {
   npy::array header;
   header.dtype = a.dtype;
   for (const index_t d : m.target_shape) header.shape.push_back(static_cast<std::size_t>(d));
-  output_file out(o.out, o.force);
+  output_file out(o.out, write_options(o.force, !o.no_sync));
   out.write(npy::encode_header(header));
   if (c.folds()) {
     if (a.dtype == npy::dtype::float32)
@@ -147,6 +148,7 @@ void add_convert(CLI::App& app) {
   cmd->add_option("out", o->out, "The .npy file to write (complete, or not at all)")->required();
   add_size_options(*cmd, o->sizes);
   cmd->add_flag("-f,--force", o->force, "Overwrite an existing output");
+  add_no_sync_flag(*cmd, o->no_sync);
   cmd->callback([o] { run(*o); });
 }
 

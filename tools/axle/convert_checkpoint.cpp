@@ -63,6 +63,7 @@ struct options {
   bool dry_run = false;
   bool verify = false;
   bool force = false;
+  bool no_sync = false;
   bool reconvert = false;
   bool compress = false;
 };
@@ -736,7 +737,7 @@ void run(const options& o) {
   if (o.in == o.out) throw usage_error("IN and OUT are the same file");
   const checkpoint_format out_format = format_of(o.out);
   writer_options wo;
-  wo.force = o.force;
+  wo.file = write_options(o.force, !o.no_sync);
   wo.compress = o.compress;
   if (!o.max_shard_size.empty()) {
     if (out_format != checkpoint_format::sharded) throw usage_error("--max-shard-size is for a sharded output (OUT ending in .json)");
@@ -849,6 +850,7 @@ void add_convert_checkpoint(CLI::App& app) {
   cmd->add_flag("--dry-run", o->dry_run, "Print what would be done to each tensor; write nothing");
   cmd->add_flag("--verify", o->verify, "Check every converted convolution weight numerically with the reference engine");
   cmd->add_flag("-f,--force", o->force, "Overwrite an existing output");
+  add_no_sync_flag(*cmd, o->no_sync);
   cmd->add_flag("--reconvert", o->reconvert, "Convert tensors even when their layout stamp says they are converted already");
   cmd->add_flag("--compress", o->compress, "Deflate the members of an .npz output (np.savez_compressed)");
   cmd->add_option("--max-shard-size", o->max_shard_size, "Largest shard of a sharded output (default 5GB; decimal units)");

@@ -171,6 +171,12 @@ void add_size_options(CLI::App& cmd, size_options& o) {
   cmd.add_flag("--fold-bias", o.fold_bias, "Sum a recurrent op's two biases (input and hidden) into the one the target holds");
 }
 
+void add_no_sync_flag(CLI::App& cmd, bool& no_sync) {
+  cmd.add_flag("--no-sync", no_sync,
+               "Name the output once its data is written, without waiting for the disk (as cp does): still complete or absent if "
+               "the process is killed, but a power loss soon after may lose it");
+}
+
 op_conversion conversion(const entry_info& from, const entry_info& to, const size_options& o) {
   try {
     return op_conversion(from, to, o.options());
