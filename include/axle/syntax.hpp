@@ -26,12 +26,10 @@
 //     kept and copied freely; axis information is static (the axes are types).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -810,17 +808,31 @@ struct text_layout_type<Types, P, Text, false> {
 
 // --- the run-time half ---------------------------------------------------------------------------
 
+/// A string stored for the life of the program; `view` is its text.
+struct interned_string {
+  std::string text;
+  std::string_view view;
+  interned_string* next = nullptr;
+};
+
 /// `s`, stored once for the life of the program: labels read at run time outlive their text.
+/// The strings are a list that only grows, at its head, by compare-and-swap: safe from any thread,
+/// and without <map> and <mutex>, which would cost every translation unit that reads a layout's
+/// text at compile time a third of a second of clang's time for a function it may never call. A
+/// program holds few distinct label lists, so a lookup walks a short list.
 inline const std::string_view* intern(std::string_view s) {
-  static std::mutex mutex;
-  static std::map<std::string, std::string_view, std::less<>> strings;
-  const std::lock_guard<std::mutex> lock(mutex);
-  auto found = strings.find(s);
-  if (found == strings.end()) {
-    found = strings.emplace(std::string(s), std::string_view{}).first;
-    found->second = found->first;
+  static std::atomic<interned_string*> head{nullptr};
+  interned_string* first = head.load(std::memory_order_acquire);
+  interned_string* searched_to = nullptr;  // the nodes from here on were searched already
+  for (;;) {
+    for (interned_string* n = first; n != searched_to; n = n->next)
+      if (n->view == s) return &n->view;
+    auto* fresh = new interned_string{std::string(s), {}, first};
+    fresh->view = fresh->text;
+    searched_to = first;
+    if (head.compare_exchange_strong(first, fresh, std::memory_order_acq_rel, std::memory_order_acquire)) return &fresh->view;
+    delete fresh;  // another thread added strings: search them (first is the new head)
   }
-  return &found->second;
 }
 
 /// Throws the layout_syntax_error of `e` in `text`; `name` replaces the name the error points at

@@ -13,6 +13,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 namespace {
 
@@ -75,6 +77,34 @@ BOOST_AUTO_TEST_CASE(labels_outlive_the_text) {
   BOOST_TEST(axle::to_string(l) == "((gate[in,forget,cell,out], O), I)");
   // A copy made later from another text with the same labels is the same layout.
   BOOST_TEST(same(l, axle::parse_layout("((gate[in,forget,cell,out], O), I)")));
+}
+
+BOOST_AUTO_TEST_CASE(labels_read_on_many_threads_are_stored_once) {
+  // Four threads read the same 40 label lists at once, each in another order: every layout prints
+  // as its text, and one label list is stored once, whichever thread read it first.
+  constexpr int lists = 40, threads = 4;
+  auto text = [](int k) { return "((gate[a" + std::to_string(k) + ",b,c,d], O), I)"; };
+  std::vector<std::vector<const std::string_view*>> stored(threads, std::vector<const std::string_view*>(lists));
+  std::vector<int> wrong(threads);
+  {
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        constexpr int step[threads] = {1, 3, 7, 9};  // prime to 40: each thread reads every list
+        for (int i = 0; i < lists; ++i) {
+          const int k = (i * step[t] + t) % lists;
+          const value::layout l = axle::parse_layout(text(k));
+          if (axle::to_string(l) != text(k)) ++wrong[t];
+          stored[t][k] = l.atoms[0].labels;
+        }
+      });
+    for (std::thread& th : pool) th.join();
+  }
+  for (int t = 0; t < threads; ++t) {
+    BOOST_TEST(wrong[t] == 0);
+    for (int k = 0; k < lists; ++k) BOOST_TEST(stored[t][k] == stored[0][k]);
+  }
+  for (int k = 1; k < lists; ++k) BOOST_TEST(stored[0][k] != stored[0][0]);
 }
 
 BOOST_AUTO_TEST_CASE(user_axes_are_found_by_label_at_run_time) {
