@@ -6,6 +6,9 @@ random pairs of the realistic workload (workload.py), in both directions:
   * apply_t<plan_t<A, B>, A> is exactly the engine's application, and is B;
   * the fast path of each pair's kind was taken (simple_plan for simple pairs, atom_plan for the
     others), so that the comparison is not vacuous;
+  * apply_t's two fast paths agree with the engine each on its own: for simple pairs (whole axes)
+    the type-level one was taken, and apply_compact, which the others take, gives the engine's
+    layout on every pair;
   * clayout<L>::valid == checked<L>::ok for every layout.
 
 Usage: check_fast_paths.py N --seed S [--mix 70,10,10,10] > check.cpp
@@ -37,6 +40,11 @@ def main():
             out.append(f"static_assert(!std::is_same_v<{d}fast_plan<{x}, {y}>::type, {d}no_fast_plan>);")
             out.append(f"static_assert(!std::is_same_v<{d}fast_apply<axle::plan_t<{x}, {y}>, {x}>::type, {d}no_fast_apply>);")
             out.append(f"static_assert(std::is_same_v<axle::plan_t<{x}, {y}>, {d}plan_for<{x}, {y}>::type>);")
+            if kind == "simple":
+                out.append(f"static_assert(!std::is_same_v<{d}whole_axes_apply<axle::plan_t<{x}, {y}>, {x}, true>::type, "
+                           f"{d}no_fast_apply>);")
+            out.append(f"static_assert(std::is_same_v<{d}compact_apply<axle::plan_t<{x}, {y}>, {x}, true>::type, "
+                       f"{d}applied<{d}plan_for<{x}, {y}>::type, {x}>::type>);")
             out.append(f"static_assert(std::is_same_v<axle::apply_t<axle::plan_t<{x}, {y}>, {x}>, "
                        f"{d}applied<{d}plan_for<{x}, {y}>::type, {x}>::type>);")
             out.append(f"static_assert(std::is_same_v<axle::apply_t<axle::plan_t<{x}, {y}>, {x}>, {y}>);")

@@ -1,4 +1,10 @@
-// axle — apply_t without the engine's descriptors: the whole plan in one constant evaluation.
+// axle — apply_t without the engine's descriptors.
+//
+// Two paths, tried in turn. A layout of whole axes (O, H~) under permutations, swaps and flips —
+// the plans between the commonest layouts — is applied by pattern matching on the types alone
+// (`whole_axes_apply`, below): no constant evaluation, whose steps cost clang more than the few
+// instantiations that replace them (measured in docs/performance.md). Every other plan and layout
+// runs through `apply_compact`, the whole plan in one constant evaluation:
 //
 // `apply_compact` runs a plan's steps over the records of a layout (fast/records.hpp) by
 // value::apply_step's rules, with the layout as a small state — per entry where its type comes
@@ -346,15 +352,104 @@ struct applied_build<type_list<Ls...>, type_list<Ps...>, R, std::index_sequence<
                                             R::value.mask[K]>::type...>;
 };
 
-/// The layout that plan P turns the valid layout L into, or no_fast_apply.
-template <class P, class L, bool Valid = clayout<L>::valid,
-          class R = std::conditional_t<Valid, applied_holder<P, L>, no_applied>, bool Ok = R::value.ok>
-struct fast_apply {
+// --- layouts of whole axes, at the type level ---------------------------------------------------
+// A layout whose entries are all whole axes (O, H~: no merged entry, part, label or unit axis),
+// under a plan of permutations, swaps and flips (the plans between such layouts), is applied by
+// pattern matching on the types alone, by the same rules as apply_compact: no constant
+// evaluation, whose steps cost clang more than the instantiations that replace them. Anything
+// else — another step, another entry, a step that does not apply — goes to apply_compact.
+
+/// X if the entry it replaces was not flipped, else flipped<X>; E toggled.
+template <class X, bool Flip>
+struct oriented_axis {
+  using type = X;
+};
+template <class X>
+struct oriented_axis<X, true> {
+  using type = flipped<X>;
+};
+template <class E, bool Toggle>
+struct toggled_axis {
+  using type = E;
+};
+template <class X>
+struct toggled_axis<X, true> {
+  using type = flipped<X>;
+};
+template <class X>
+struct toggled_axis<flipped<X>, true> {
+  using type = X;
+};
+
+/// One step over a layout of whole axes: the layout after it, or no_fast_apply.
+template <class S, class L>
+struct whole_axes_step {
+  using type = no_fast_apply;
+};
+// permute: the entries are exactly the before-list, each of the after-list is one of them,
+// oriented as its axis is in L.
+template <class... Xs, class... Ys, class... Es>
+  requires(sizeof...(Xs) == sizeof...(Es) && sizeof...(Ys) == sizeof...(Es) &&
+           (__is_same(Xs, typename whole_axis<Es>::base) && ...) && ((count_of_v<Ys, Xs...> == 1) && ...))
+struct whole_axes_step<permute<order<Xs...>, order<Ys...>>, layout<Es...>> {
+  using type = layout<typename oriented_axis<Ys, flipped_in_v<Ys, Es...>>::type...>;
+};
+// swap: the entries that are exactly X and Y exchange places, each with its orientation.
+template <class X, class Y, class... Es>
+  requires(!__is_same(X, Y) && count_of_v<X, typename whole_axis<Es>::base...> == 1 &&
+           count_of_v<Y, typename whole_axis<Es>::base...> == 1)
+struct whole_axes_step<swap<X, Y>, layout<Es...>> {
+  using type = layout<typename std::conditional_t<
+      __is_same(typename whole_axis<Es>::base, X), oriented_axis<Y, flipped_in_v<Y, Es...>>,
+      std::conditional_t<__is_same(typename whole_axis<Es>::base, Y), oriented_axis<X, flipped_in_v<X, Es...>>,
+                         oriented_axis<Es, false>>>::type...>;
+};
+// flip: each named axis is spatial, named once and present; its entry toggles.
+template <class... As, class... Es>
+  requires(((spatial_axis_v<As> && count_of_v<As, As...> == 1 &&
+             count_of_v<As, typename whole_axis<Es>::base...> == 1) &&
+            ...))
+struct whole_axes_step<flip<As...>, layout<Es...>> {
+  using type = layout<typename toggled_axis<Es, (count_of_v<typename whole_axis<Es>::base, As...> != 0)>::type...>;
+};
+
+template <class L, class... Ss>
+struct whole_axes_steps {
+  using type = L;
+};
+template <class L, class S, class... Ss>
+struct whole_axes_steps<L, S, Ss...> : whole_axes_steps<typename whole_axes_step<S, L>::type, Ss...> {};
+template <class S, class... Ss>
+struct whole_axes_steps<no_fast_apply, S, Ss...> {
+  using type = no_fast_apply;
+};
+
+/// Plan P over the valid layout L of whole axes, or no_fast_apply.
+template <class P, class L, bool Valid>
+struct whole_axes_apply {
+  using type = no_fast_apply;
+};
+template <class... Ss, class... Es>
+  requires((whole_axis<Es>::kind != 0) && ...)
+struct whole_axes_apply<plan<Ss...>, layout<Es...>, true> : whole_axes_steps<layout<Es...>, Ss...> {};
+
+/// The layout that plan P turns the valid layout L into by apply_compact, or no_fast_apply.
+template <class P, class L, bool Valid, class R = std::conditional_t<Valid, applied_holder<P, L>, no_applied>,
+          bool Ok = R::value.ok>
+struct compact_apply {
   using type = no_fast_apply;
 };
 template <class P, class L, class R>
-struct fast_apply<P, L, true, R, true>
+struct compact_apply<P, L, true, R, true>
     : applied_build<typename entries_of<L>::type, plan_elements_t<P>, R,
                     std::make_index_sequence<static_cast<std::size_t>(R::value.nentries)>> {};
+
+/// The layout that plan P turns the valid layout L into, or no_fast_apply.
+template <class P, class L, bool Valid = clayout<L>::valid, class Whole = typename whole_axes_apply<P, L, Valid>::type>
+struct fast_apply {
+  using type = Whole;
+};
+template <class P, class L, bool Valid>
+struct fast_apply<P, L, Valid, no_fast_apply> : compact_apply<P, L, Valid> {};
 
 }  // namespace axle::detail

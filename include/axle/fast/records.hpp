@@ -197,6 +197,38 @@ struct flat_recs {
   return true;
 }
 
+// --- whole axes, recognised by type ------------------------------------------------------------
+// Layouts of whole axes (O, H~: no merged entry, part, label or unit axis) are the common case;
+// fast/apply.hpp applies plans to them by pattern matching on the types, which costs both
+// compilers less than reading records in a constant evaluation. Builtins (__is_same,
+// __is_base_of; g++ and clang) instantiate nothing.
+
+/// An entry as a whole axis: kind 1 the axis, 2 the axis flipped, 0 anything else.
+template <class E>
+struct whole_axis {
+  static constexpr int kind = __is_base_of(axis_base, E) ? 1 : 0;
+  using base = E;
+};
+template <class X>
+struct whole_axis<flipped<X>> {
+  static constexpr int kind = __is_base_of(axis_base, X) ? 2 : 0;
+  using base = X;
+};
+
+/// A spatial axis type (not a part, a flipped axis or anything else).
+template <class A>
+inline constexpr bool spatial_axis_v = false;
+template <class A>
+  requires(__is_base_of(axis_base, A))
+inline constexpr bool spatial_axis_v<A> = is_spatial_v<A>;
+
+/// How many of Xs are X.
+template <class X, class... Xs>
+inline constexpr int count_of_v = (0 + ... + static_cast<int>(__is_same(X, Xs)));
+/// Whether Es holds X flipped.
+template <class X, class... Es>
+inline constexpr bool flipped_in_v = (false || ... || __is_same(flipped<X>, Es));
+
 /// The records of a layout type. A layout of more entries than the engine holds gets none: it
 /// is invalid (too_many_axes), which the engine reports.
 template <class L>
