@@ -17,8 +17,13 @@ units, which shows whether growth is linear. A benchmark, not a test: it never f
 Several versions of the headers can be compared in the same run:
     --variant base=/path/to/include --variant new=include
 
+--instructions counts instead of timing: each translation unit is compiled once under
+`valgrind --tool=callgrind` and the compiler's instructions (all its processes) are reported,
+with the instructions per derivation at each N. The count repeats exactly whatever else the
+machine does, which makes it the measure for linearity on a shared machine.
+
 Usage: bench/compile/ratio.py [--repeat 3] [--counts 100,300,1000] [--compilers g++-12,clang++-16]
-                              [--variant NAME=INCLUDE_DIR ...] [--seed 1] [--json out.json]"""
+                              [--variant NAME=INCLUDE_DIR ...] [--seed 1] [--json out.json] [--instructions]"""
 import argparse
 import json
 import os
@@ -46,6 +51,46 @@ def run(cmd):
     return wall, ru.ru_utime, ru.ru_maxrss / 1024
 
 
+def instructions(cmd, tmp):
+    """The instructions a compiler run executes, over all its processes (g++ runs cc1plus)."""
+    out = tmp / "cg"
+    out.mkdir(exist_ok=True)
+    for f in out.iterdir():
+        f.unlink()
+    vg = ["valgrind", "--tool=callgrind", "--trace-children=yes", f"--callgrind-out-file={out}/callgrind.%p"]
+    p = subprocess.run(vg + cmd, capture_output=True)
+    if p.returncode != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{p.stderr.decode(errors='replace')[-3000:]}")
+    total = 0
+    for f in out.iterdir():
+        for line in f.read_text().splitlines():
+            if line.startswith("summary:"):
+                total += int(line.split()[1])
+    return total
+
+
+def report_instructions(jobs, names, counts, tmp):
+    counted = {}
+    for k, cmd in jobs.items():
+        counted[k] = instructions(cmd, tmp)
+        print(f"#   {k[0]} N={k[1]}: {counted[k]:,} instructions", file=sys.stderr, flush=True)
+    print("| N | " + " | ".join(f"{n} (M instr)" for n in names) + " | " +
+          " | ".join(f"{n} ÷ floor" for n in names if n != "floor") + " |")
+    print("|---:|" + "---:|" * (2 * len(names) - 1))
+    for n in [0] + counts:
+        f = counted[("floor", n)]
+        print(f"| {n or 'headers'} | " + " | ".join(f"{counted[(x, n)] / 1e6:,.0f}" for x in names) + " | " +
+              " | ".join(f"**{counted[(x, n)] / f:.2f}**" for x in names if x != "floor") + " |")
+    print()
+    print("Per derivation, over the headers-only translation unit (M instructions):")
+    for x in names:
+        per = [(counted[(x, n)] - counted[(x, 0)]) / n / 1e6 for n in counts]
+        print(f"  {x:>10}: " + ", ".join(f"N={n}: {v:.2f}" for n, v in zip(counts, per)) +
+              f"; at {counts[-1]} / at {counts[0]} = {per[-1] / per[0]:.3f}")
+    sys.stdout.flush()
+    return counted
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
@@ -56,6 +101,7 @@ def main():
     ap.add_argument("--mix", default="70,10,10,10")
     ap.add_argument("--flags", default="", help="extra compiler flags, space-separated")
     ap.add_argument("--json", help="write every measurement to this file")
+    ap.add_argument("--instructions", action="store_true", help="count instructions (callgrind) instead of timing")
     args = ap.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     variants = dict(v.split("=", 1) for v in args.variant) or {"axle": str(INCLUDE)}
@@ -83,6 +129,11 @@ def main():
                 for name, inc in variants.items():
                     jobs[(name, n)] = [compiler, "-std=c++20", "-fsyntax-only", f"-I{inc}", *extra, str(sources[(False, n)])]
             keys = list(jobs)
+            if args.instructions:
+                print(f"\n## {compiler}, instructions\n")
+                results[compiler] = {f"{k[0]}@{k[1]}": v for k, v in
+                                     report_instructions(jobs, ["floor", *variants], counts, tmp).items()}
+                continue
             samples = {k: [] for k in keys}
             for r in range(args.repeat):
                 rot = r % len(keys)
