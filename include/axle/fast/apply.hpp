@@ -359,15 +359,7 @@ struct applied_build<type_list<Ls...>, type_list<Ps...>, R, std::index_sequence<
 // evaluation, whose steps cost clang more than the instantiations that replace them. Anything
 // else — another step, another entry, a step that does not apply — goes to apply_compact.
 
-/// X if the entry it replaces was not flipped, else flipped<X>; E toggled.
-template <class X, bool Flip>
-struct oriented_axis {
-  using type = X;
-};
-template <class X>
-struct oriented_axis<X, true> {
-  using type = flipped<X>;
-};
+/// E with its orientation toggled (or kept).
 template <class E, bool Toggle>
 struct toggled_axis {
   using type = E;
@@ -392,7 +384,7 @@ template <class... Xs, class... Ys, class... Es>
   requires(sizeof...(Xs) == sizeof...(Es) && sizeof...(Ys) == sizeof...(Es) &&
            (__is_same(Xs, typename whole_axis<Es>::base) && ...) && ((count_of_v<Ys, Xs...> == 1) && ...))
 struct whole_axes_step<permute<order<Xs...>, order<Ys...>>, layout<Es...>> {
-  using type = layout<typename oriented_axis<Ys, flipped_in_v<Ys, Es...>>::type...>;
+  using type = layout<typename orient_entry<Ys, flipped_in_v<Ys, Es...>>::type...>;
 };
 // swap: the entries that are exactly X and Y exchange places, each with its orientation.
 template <class X, class Y, class... Es>
@@ -400,9 +392,9 @@ template <class X, class Y, class... Es>
            count_of_v<Y, typename whole_axis<Es>::base...> == 1)
 struct whole_axes_step<swap<X, Y>, layout<Es...>> {
   using type = layout<typename std::conditional_t<
-      __is_same(typename whole_axis<Es>::base, X), oriented_axis<Y, flipped_in_v<Y, Es...>>,
-      std::conditional_t<__is_same(typename whole_axis<Es>::base, Y), oriented_axis<X, flipped_in_v<X, Es...>>,
-                         oriented_axis<Es, false>>>::type...>;
+      __is_same(typename whole_axis<Es>::base, X), orient_entry<Y, flipped_in_v<Y, Es...>>,
+      std::conditional_t<__is_same(typename whole_axis<Es>::base, Y), orient_entry<X, flipped_in_v<X, Es...>>,
+                         orient_entry<Es, 0u>>>::type...>;
 };
 // flip: each named axis is spatial, named once and present; its entry toggles.
 template <class... As, class... Es>
