@@ -204,132 +204,204 @@ struct parsed_layout_text {
 inline constexpr long long quick_flipped = 1LL << 16;
 inline constexpr long long quick_unit = 1LL << 17;
 
-/// A text read by quick_parse: `ok` false when it must be read by parse_layout_text.
+/// A text read by quick_parse, a dimension (entry) at a time: `ok` false when it must be read by
+/// parse_layout_text; `valid` true when quick_parse found that it keeps the rules of a layout
+/// (false: the type is checked). Entry e is the atom code[e] (extent[e]), merged with code2[e]
+/// (extent2[e]) when code2[e] is not 0: quick_parse reads merged dimensions of two atoms only.
+/// A structural type: the type is built from it as a template argument.
 struct quick_text {
   bool ok = false;
+  bool valid = false;
   int nentries = 0;
-  int first[value::max_atoms + 1]{};  // entry e holds atoms [first[e], first[e + 1])
   long long code[value::max_atoms]{};
   index_t extent[value::max_atoms]{};
+  long long code2[value::max_atoms]{};
+  index_t extent2[value::max_atoms]{};
 };
-
-/// Character classes for quick_parse: 1 a space, 2 a digit, 4 a letter or '_'.
-struct quick_classes {
-  unsigned char of[256]{};
-  constexpr quick_classes() noexcept {
-    of[static_cast<unsigned char>(' ')] = 1;
-    of[static_cast<unsigned char>('\t')] = 1;
-    for (int c = '0'; c <= '9'; ++c) of[c] = 2;
-    for (int c = 'a'; c <= 'z'; ++c) of[c] = 4;
-    for (int c = 'A'; c <= 'Z'; ++c) of[c] = 4;
-    of[static_cast<unsigned char>('_')] = 4;
-  }
-};
-inline constexpr quick_classes quick_class{};
 
 /// Reads a text in axle's notation as parse_layout_text does, for texts without labelled axes that
-/// it accepts; gives up (ok false) on anything else. The rules of a layout are left to the type.
-/// Written as one loop over the characters with few calls: the constant evaluator's cost is the
-/// number of steps, and every text a program names is read while it compiles.
-[[nodiscard]] constexpr quick_text quick_parse(const char* s, int size, const axis_table& t) noexcept {
-  const unsigned char* cls = quick_class.of;
+/// it accepts; gives up (ok false) on anything else. Written for the constant evaluator, whose cost
+/// is the number of steps: one pass over the characters, one branch per character, axes of a
+/// one-letter name found in one step. It also decides the rules of a layout for the common forms
+/// (whole axes, spatial ones flipped; a blocked axis as `X/f` with `fx`): valid true means
+/// value::validate would find nothing; false leaves them to the type.
+template <class Names>
+[[nodiscard]] constexpr quick_text quick_parse(const char* s, int size, const Names& t) noexcept {
   quick_text r;
   int natoms = 0;
-  int p = 0;
-  // The number of at most 10 digits at p (-1: none, or more), read on.
-  auto number = [&]() -> long long {
-    long long v = 0;
-    int digits = 0;
-    while (p < size && cls[static_cast<unsigned char>(s[p])] == 2 && digits < 10) v = v * 10 + (s[p++] - '0'), ++digits;
-    return digits == 0 || (p < size && cls[static_cast<unsigned char>(s[p])] == 2) ? -1 : v;
-  };
-  while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-  if (p == size || s[p] != '(') return r;
-  ++p;
-  int depth = 1;       // 1 inside the layout's parentheses, 2 inside a merged dimension's
-  bool after = false;  // after an atom or a merged dimension (a ',' or ')' is next)
-  for (;;) {
-    while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-    if (p == size) return r;
+  int depth = 0;              // 0 before the layout's '(', 1 inside it, 2 inside a merged dimension, 3 after
+  int stage = 0;              // 0 an atom may come; 1 after an atom's name; 2 after its number; 3 after '~' or ')'
+  int inside = 0;             // the atoms read of the merged dimension being read
+  bool part = false;          // the atom read is a part: 16o, 4i@4
+  bool checked = true;        // the rules are decided here (else left to the type)
+  long long* last = nullptr;  // the code of the atom read
+  index_t* last_extent = nullptr;
+  unsigned long long whole = 0, outer = 0, inner = 0;  // axes (bit k) seen whole, as X/f, as fx
+  int blocked[4]{};                                    // the first four axes seen as X/f, in order, and their factors
+  long long factor[4]{};
+  int nblocked = 0;
+  for (int p = 0; p < size; ++p) {
+    // The characters by how often they come.
     const char ch = s[p];
-    if (after) {
-      if (ch == ',') {
-        ++p;
-        after = false;
-        continue;
-      }
-      if (ch != ')') return r;
-      ++p;
-      if (depth == 2) {  // the end of a merged dimension
-        depth = 1;
-        r.first[++r.nentries] = natoms;
-        continue;
-      }
-      break;
-    }
-    if (ch == '(') {
-      if (depth == 2) return r;
-      ++p;
-      depth = 2;
+    if (ch == ' ') continue;
+    if (ch == ',') {
+      if (stage == 0 || depth == 0 || depth == 3) return r;
+      stage = 0;
       continue;
     }
-    if (ch == ')') {  // only `()`, the empty layout
-      if (depth == 2 || natoms != 0) return r;
-      ++p;
-      break;
-    }
-    // an atom
-    if (natoms == value::max_atoms) return r;
-    long long stride = 1;
-    long long extent = dynamic_extent;
-    long long code = 0;
-    const bool part = cls[static_cast<unsigned char>(ch)] == 2;
-    if (part) {  // 16o, 4i@4
-      extent = number();
-      if (extent < 1 || extent > max_text_number) return r;
-    }
-    const int b = p;
-    if (p == size || cls[static_cast<unsigned char>(s[p])] != 4) return r;
-    while (p < size && cls[static_cast<unsigned char>(s[p])] >= 2) ++p;
-    const std::string_view name(s + b, static_cast<std::size_t>(p - b));
-    const int k = part ? find_axis_ignoring_case(t, name) : find_axis(t, name);
-    if (k < 0) return r;
-    while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-    const char op = p < size ? s[p] : '\0';
-    if (op == '[') return r;  // labelled blocks: parse_layout_text's
-    if ((part && op == '@') || (!part && (op == '/' || op == '='))) {
-      ++p;
-      while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-      const long long v = number();
-      if (v < 0 || v > max_text_number) return r;
-      if (op == '=') {
-        if (v != 1) return r;
-        code |= quick_unit;
-        extent = 1;
-      } else {
-        if (v < (op == '/' ? 2 : 1)) return r;
-        stride = v;
+    if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_') {
+      if (stage != 0 || depth == 0 || depth == 3 || natoms == value::max_atoms || inside == 2) return r;
+      long long extent = dynamic_extent;
+      part = ch >= '0' && ch <= '9';
+      int q = p;
+      if (part) {  // 16o
+        extent = 0;
+        while (q < size && s[q] >= '0' && s[q] <= '9' && q - p < 10) extent = extent * 10 + (s[q++] - '0');
+        if (extent < 1 || extent > max_text_number || q == size) return r;
       }
-      while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
+      const int b = q;
+      const char f = s[q];
+      if (!((f >= 'a' && f <= 'z') || (f >= 'A' && f <= 'Z') || f == '_')) return r;
+      ++q;
+      while (q < size && s[q] >= '0' && s[q] <= 'z' &&
+             ((s[q] >= 'a') || (s[q] >= 'A' && s[q] <= 'Z') || s[q] <= '9' || s[q] == '_'))
+        ++q;
+      const int k =
+          q == b + 1 ? (part ? t.part_letter[static_cast<unsigned char>(f)] : t.letter[static_cast<unsigned char>(f)])
+                     : find_label(t, s + b, q - b, part);
+      if (k < 0) return r;
+      const int e = r.nentries;
+      if (k >= 64) {
+        checked = false;
+      } else if (part) {
+        if ((inner >> k & 1) != 0 || (inside == 1 && (r.code[e] & 0xffff) == k)) checked = false;
+        inner |= 1ULL << k;
+      } else {
+        if ((whole >> k & 1) != 0 || (outer >> k & 1) != 0) checked = false;
+        whole |= 1ULL << k;
+      }
+      if (depth == 1) {
+        last = &r.code[e];
+        last_extent = &r.extent[e];
+        ++r.nentries;
+      } else if (inside++ == 0) {
+        last = &r.code[e];
+        last_extent = &r.extent[e];
+      } else {
+        last = &r.code2[e];
+        last_extent = &r.extent2[e];
+      }
+      *last = k | (1LL << 18);
+      *last_extent = static_cast<index_t>(extent);
+      ++natoms;
+      p = q - 1;
+      stage = 1;
+      continue;
     }
-    if (p < size && s[p] == '~') {
-      ++p;
-      code |= quick_flipped;
+    if (ch == ')') {
+      if (depth == 0 || depth == 3) return r;
+      if (stage == 0) {  // only `()`, the empty layout
+        if (depth == 2 || r.nentries != 0) return r;
+      } else if (depth == 2) {
+        if (inside != 2) return r;  // a merged dimension of one atom, or of more than two
+        ++r.nentries;
+        inside = 0;
+      }
+      --depth;
+      if (depth == 0) depth = 3;
+      stage = 3;
+      continue;
     }
-    r.code[natoms] = code | k | (stride << 18);
-    r.extent[natoms] = static_cast<index_t>(extent);
-    ++natoms;
-    if (depth == 1) r.first[++r.nentries] = natoms;
-    after = true;
+    if (ch == '(') {
+      if (stage != 0 || depth >= 2) return r;
+      ++depth;
+      inside = 0;
+      continue;
+    }
+    if (ch == '~') {
+      if (stage != 1 && stage != 2) return r;
+      const long long c = *last;
+      const int k = static_cast<int>(c & 0xffff);
+      if (part || (c & quick_unit) != 0 || k >= 64 || (t.spatial >> k & 1) == 0 || (c >> 18) != 1) checked = false;
+      *last = c | quick_flipped;
+      stage = 3;
+      continue;
+    }
+    if (ch == '/' || ch == '=' || ch == '@') {
+      if (stage != 1 || part != (ch == '@')) return r;
+      int q = p + 1;
+      while (q < size && (s[q] == ' ' || s[q] == '\t')) ++q;
+      long long v = 0;
+      const int d = q;
+      while (q < size && s[q] >= '0' && s[q] <= '9' && q - d < 10) v = v * 10 + (s[q++] - '0');
+      if (q == d || (q < size && s[q] >= '0' && s[q] <= '9') || v > max_text_number) return r;
+      p = q - 1;
+      const long long c = *last;
+      const int k = static_cast<int>(c & 0xffff);
+      if (ch == '/') {
+        if (v < 2) return r;
+        *last = (c & ((1LL << 18) - 1)) | (v << 18);
+        whole &= ~(1ULL << k);
+        if ((outer >> k & 1) != 0) checked = false;
+        outer |= 1ULL << k;
+        if (nblocked == 4) {
+          checked = false;
+        } else {
+          blocked[nblocked] = k;
+          factor[nblocked++] = v;
+        }
+      } else if (ch == '=') {
+        if (v != 1) return r;
+        *last = c | quick_unit;
+        *last_extent = 1;
+        checked = false;
+      } else {
+        if (v < 1) return r;
+        *last = (c & ((1LL << 18) - 1)) | (v << 18);
+        checked = false;
+      }
+      stage = 2;
+      continue;
+    }
+    if (ch != '\t') return r;
   }
-  while (p < size && cls[static_cast<unsigned char>(s[p])] == 1) ++p;
-  r.ok = p == size;
+  r.ok = depth == 3;
+  if (!checked || outer != inner || (whole & outer) != 0) return r;
+  // Each blocked axis once as X/f and once as fx: their factors must be equal.
+  auto pairs = [&](long long c, index_t x) {
+    if (c == 0 || x == dynamic_extent || (c & quick_unit) != 0) return true;  // not a part fx
+    const int k = static_cast<int>(c & 0xffff);
+    int i = 0;
+    while (blocked[i] != k) ++i;
+    return factor[i] == x;
+  };
+  for (int e = 0; outer != 0 && e < r.nentries; ++e)
+    if (!pairs(r.code[e], r.extent[e]) || !pairs(r.code2[e], r.extent2[e])) return r;
+  r.valid = true;
   return r;
+}
+
+/// The layout a quick reading describes, as parse_layout_text reads the same text over table `t`
+/// (the table whose names quick_parse was given): for the tests that hold the two readings equal.
+[[nodiscard]] constexpr value::layout quick_value(const quick_text& q, const axis_table& t) noexcept {
+  value::layout l;
+  auto push = [&](long long c, index_t extent) {
+    const int k = static_cast<int>(c & 0xffff);
+    value::atom a = (c & quick_unit) != 0 ? table_unit(t, k) : table_part(t, k, static_cast<index_t>(c >> 18), extent);
+    a.flipped = (c & quick_flipped) != 0;
+    l.push(a);
+  };
+  for (int e = 0; e < q.nentries; ++e) {
+    push(q.code[e], q.extent[e]);
+    if (q.code2[e] != 0) push(q.code2[e], q.extent2[e]);
+    l.close_entry();
+  }
+  return l;
 }
 
 template <fixed_string Text, class Axes>
 struct quick_text_of {
-  static constexpr quick_text value = quick_parse(Text.value, static_cast<int>(Text.size()), table_of<Axes>::value);
+  static constexpr quick_text value = quick_parse(Text.value, static_cast<int>(Text.size()), table_of<Axes>::names);
 };
 
 /// The type of an atom of table U given as its code and extent: one instantiation per distinct
@@ -339,39 +411,43 @@ struct quick_atom {
   using type = flipped<typename quick_atom<U, Code & ~quick_flipped, Extent>::type>;
 };
 template <class U, long long Code, index_t Extent>
-  requires((Code & quick_flipped) == 0 && (Code & quick_unit) == 0)
-struct quick_atom<U, Code, Extent, false> {
-  using type = typename part_of<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>, static_cast<index_t>(Code >> 18), Extent>::type;
+requires((Code & quick_flipped) == 0 && (Code & quick_unit) == 0) struct quick_atom<U, Code, Extent, false> {
+  using type = typename part_of<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>, static_cast<index_t>(Code >> 18),
+                                Extent>::type;
 };
 template <class U, long long Code, index_t Extent>
-  requires((Code & quick_unit) != 0)
-struct quick_atom<U, Code, Extent, false> {
+requires((Code & quick_unit) != 0) struct quick_atom<U, Code, Extent, false> {
   using type = unit<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>>;
 };
 
-template <bool Single>
-struct quick_entry {  // one atom
-  template <class U, class Q, int E>
-  using type = typename quick_atom<U, Q::value.code[Q::value.first[E]], Q::value.extent[Q::value.first[E]]>::type;
+/// The type of entry (C1, X1), merged with (C2, X2) when C2 is not 0: one instantiation per distinct
+/// entry in the translation unit.
+template <class U, long long C1, index_t X1, long long C2, index_t X2>
+struct quick_entry {
+  using type = merged<typename quick_atom<U, C1, X1>::type, typename quick_atom<U, C2, X2>::type>;
 };
-template <class U, class Q, int First, class Ks>
-struct quick_merged;
-template <class U, class Q, int First, std::size_t... K>
-struct quick_merged<U, Q, First, std::index_sequence<K...>> {
-  using type = merged<typename quick_atom<U, Q::value.code[First + static_cast<int>(K)], Q::value.extent[First + static_cast<int>(K)]>::type...>;
-};
-template <>
-struct quick_entry<false> {  // a merged dimension
-  template <class U, class Q, int E>
-  using type = typename quick_merged<U, Q, Q::value.first[E],
-                                     std::make_index_sequence<static_cast<std::size_t>(Q::value.first[E + 1] - Q::value.first[E])>>::type;
+template <class U, long long C1, index_t X1, index_t X2>
+struct quick_entry<U, C1, X1, 0, X2> {
+  using type = typename quick_atom<U, C1, X1>::type;
 };
 
-template <class U, class Q, class Es>
+template <class U, quick_text V, class Es>
 struct quick_layout;
-template <class U, class Q, std::size_t... E>
-struct quick_layout<U, Q, std::index_sequence<E...>> {
-  using type = layout<typename quick_entry<Q::value.first[E + 1] - Q::value.first[E] == 1>::template type<U, Q, static_cast<int>(E)>...>;
+template <class U, quick_text V, std::size_t... E>
+struct quick_layout<U, V, std::index_sequence<E...>> {
+  using type = layout<typename quick_entry<U, V.code[E], V.extent[E], V.code2[E], V.extent2[E]>::type...>;
+};
+
+/// Layout type L read quickly from Text: the rules decided by quick_parse (true), or checked on L.
+template <bool Valid>
+struct quick_rules {
+  template <class L, fixed_string Text, class Axes>
+  using type = L;
+};
+template <>
+struct quick_rules<false> {
+  template <class L, fixed_string Text, class Axes>
+  using type = typename rules_of<L, parsed_layout_text<Text, Axes>, Text>::type;
 };
 
 /// The layout type of a text in axle's notation over axes list Axes: read by quick_parse where it
@@ -382,9 +458,11 @@ struct layout_of_text {
 };
 template <fixed_string Text, class Axes, class Q>
 struct layout_of_text<Text, Axes, Q, true> {
-  using L = typename quick_layout<typename table_of<Axes>::types, Q, std::make_index_sequence<static_cast<std::size_t>(Q::value.nentries)>>::type;
-  // A rule of a layout broken: the full parse points the error at its atom.
-  using type = typename rules_of<L, parsed_layout_text<Text, Axes>, Text>::type;
+  using L = typename quick_layout<typename table_of<Axes>::types, Q::value,
+                                  std::make_index_sequence<static_cast<std::size_t>(Q::value.nentries)>>::type;
+  // The rules decided by quick_parse, or checked on the type; a rule broken: the full parse points
+  // the error at its atom.
+  using type = typename quick_rules<Q::value.valid>::template type<L, Text, Axes>;
 };
 
 template <class T>

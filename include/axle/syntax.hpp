@@ -352,7 +352,70 @@ struct axis_table {
   const int* next = nullptr;
 };
 
+/// The names of a list of axes as characters and integers only, held by value, for the quick
+/// reading of a text (parse.hpp's quick_parse). Kept apart from table_from: clang 16 takes about a
+/// million instructions to evaluate a reference to table_from's members, once per text that names
+/// it, and a few thousand for this plain variable. letter[c] is the axis find_axis finds for the
+/// one-letter name `c`, part_letter[c] the one find_axis_ignoring_case finds (or -1); bit k of
+/// spatial is set when axis k (< 64) is spatial.
+template <std::size_t Axes, std::size_t Chars>
+struct axis_names {
+  char chars[Chars]{};  // the labels, one after another
+  int begin[Axes]{};    // where label k starts in chars
+  int lengths[Axes]{};
+  int head[256]{};  // the chains of axis_table
+  int next[Axes]{};
+  int letter[256]{};
+  int part_letter[256]{};
+  unsigned long long spatial = 0;
+  int user = 0;
+};
+
 constexpr char initial(std::string_view label) noexcept { return label.empty() ? '\0' : lower(label[0]); }
+
+/// The axis_names of a list of axis types, User of them listed by the user.
+template <class List, int User>
+struct names_from;
+template <class... Ts, int User>
+struct names_from<type_list<Ts...>, User> {
+  static constexpr auto make() noexcept {
+    constexpr int n = static_cast<int>(sizeof...(Ts));
+    axis_names<sizeof...(Ts), (Ts::label.size() + ... + 1)> t{};
+    const std::string_view labels[] = {Ts::label...};
+    const bool spatial[] = {(Ts::kind == axis_kind::spatial)...};
+    for (int i = 0; i < 256; ++i) t.head[i] = t.letter[i] = t.part_letter[i] = -1;
+    int at = 0;
+    for (int k = 0; k < n; ++k) {
+      t.begin[k] = at;
+      t.lengths[k] = static_cast<int>(labels[k].size());
+      for (const char c : labels[k]) t.chars[at++] = c;
+      if (k < 64 && spatial[k]) t.spatial |= 1ULL << k;
+    }
+    for (int k = n - 1; k >= 0; --k) {
+      const auto i = static_cast<unsigned char>(initial(labels[k]));
+      t.next[k] = t.head[i];
+      t.head[i] = k;
+      if (t.lengths[k] == 1) t.letter[static_cast<unsigned char>(labels[k][0])] = k;
+    }
+    // As find_axis_ignoring_case decides: the user's axes before the built-in ones, an exact label
+    // before one equal ignoring case, the first in table order. Written from the least preferred
+    // to the most, each pass from the last axis to the first.
+    for (int pass = 0; pass < 4; ++pass) {
+      const bool user = pass >= 2;
+      const bool exact = pass % 2 == 1;
+      for (int k = n - 1; k >= 0; --k) {
+        if ((k < User) != user || t.lengths[k] != 1) continue;
+        const char f = exact ? labels[k][0] : lower(labels[k][0]);
+        t.part_letter[static_cast<unsigned char>(f)] = k;
+        if (!exact && f >= 'a' && f <= 'z') t.part_letter[static_cast<unsigned char>(f - 'a' + 'A')] = k;
+      }
+    }
+    t.user = User;
+    return t;
+  }
+};
+template <class List, int User>
+inline constexpr auto names_of = names_from<List, User>::make();
 
 /// The axis table of a list of axis types.
 template <class List, int User>
@@ -360,23 +423,8 @@ struct table_from;
 template <class... Ts, int User>
 struct table_from<type_list<Ts...>, User> {
   static constexpr const value::axis_info* infos[] = {&axis_info_of<Ts>...};
-  static constexpr int lengths[] = {static_cast<int>(Ts::label.size())...};
-  struct chains {
-    int head[256];
-    int next[sizeof...(Ts)];
-  };
-  static constexpr chains links = [] {
-    const char initials[] = {initial(Ts::label)...};  // in lower case: the chains' keys
-    chains c{};
-    for (int& h : c.head) h = -1;
-    for (int k = static_cast<int>(sizeof...(Ts)) - 1; k >= 0; --k) {
-      const auto i = static_cast<unsigned char>(initials[k]);
-      c.next[k] = c.head[i];
-      c.head[i] = k;
-    }
-    return c;
-  }();
-  static constexpr axis_table value{infos, lengths, static_cast<int>(sizeof...(Ts)), User, links.head, links.next};
+  static constexpr const auto& names = names_of<type_list<Ts...>, User>;
+  static constexpr axis_table value{infos, names.lengths, static_cast<int>(sizeof...(Ts)), User, names.head, names.next};
 };
 
 template <class Axes>
@@ -393,28 +441,49 @@ struct table_of<axes_list<As...>> {
   static_assert(distinct, "axle: two axes of an axes_list have the same label: a text could not tell them apart");
   using types = concat_t<type_list<As...>, builtin_axes>;
   static constexpr const axis_table& value = table_from<types, static_cast<int>(sizeof...(As))>::value;
+  static constexpr const auto& names = names_of<types, static_cast<int>(sizeof...(As))>;
 };
+
+/// The characters of the label of axis k of a table, or of its names.
+[[nodiscard]] constexpr const char* label_chars(const axis_table& t, int k) noexcept { return t.infos[k]->name.data(); }
+template <std::size_t Axes, std::size_t Chars>
+[[nodiscard]] constexpr const char* label_chars(const axis_names<Axes, Chars>& t, int k) noexcept {
+  return t.chars + t.begin[k];
+}
+
+/// The axis of table (or names) `t` that the name of n > 0 characters at `name` means. Exactly:
+/// the first labelled so (the user's axes come first). Ignoring case (`o` is O, `heads` is heads):
+/// among the user's axes, then the built-in ones, one labelled exactly so, else one whose label
+/// differs only in case. -1 if none.
+template <class Table>
+[[nodiscard]] constexpr int find_label(const Table& t, const char* name, int n, bool ignoring_case) noexcept {
+  const int first = t.head[static_cast<unsigned char>(lower(name[0]))];
+  // Ignoring case: the user's axes exactly, then ignoring case; the built-in ones the same way.
+  for (int pass = 0; pass < (ignoring_case ? 4 : 1); ++pass) {
+    const bool exact = !ignoring_case || pass % 2 == 0;
+    for (int k = first; k >= 0; k = t.next[k]) {
+      if ((ignoring_case && (k < t.user) != (pass < 2)) || t.lengths[k] != n) continue;
+      const char* l = label_chars(t, k);
+      int i = 0;
+      if (exact)
+        while (i < n && l[i] == name[i]) ++i;
+      else
+        while (i < n && lower(l[i]) == lower(name[i])) ++i;
+      if (i == n) return k;
+    }
+  }
+  return -1;
+}
 
 /// The table's axis labelled exactly `name` (the user's first), or -1.
 [[nodiscard]] constexpr int find_axis(const axis_table& t, std::string_view name) noexcept {
-  const int n = static_cast<int>(name.size());
-  for (int k = t.head[static_cast<unsigned char>(initial(name))]; k >= 0; k = t.next[k])
-    if (t.lengths[k] == n && same_text(t.infos[k]->name, name)) return k;
-  return -1;
+  return name.empty() ? -1 : find_label(t, name.data(), static_cast<int>(name.size()), false);
 }
 
 /// The axis a lower-case name means (`o` is O, `heads` is heads): among the user's axes, then the
 /// built-in ones, one labelled exactly so, else one whose label differs only in case; or -1.
 [[nodiscard]] constexpr int find_axis_ignoring_case(const axis_table& t, std::string_view name) noexcept {
-  const int n = static_cast<int>(name.size());
-  const int first = t.head[static_cast<unsigned char>(initial(name))];
-  for (int user = 1; user >= 0; --user) {
-    for (int k = first; k >= 0; k = t.next[k])
-      if ((k < t.user) == (user == 1) && t.lengths[k] == n && same_text(t.infos[k]->name, name)) return k;
-    for (int k = first; k >= 0; k = t.next[k])
-      if ((k < t.user) == (user == 1) && t.lengths[k] == n && equal_ignoring_case(t.infos[k]->name, name)) return k;
-  }
-  return -1;
+  return name.empty() ? -1 : find_label(t, name.data(), static_cast<int>(name.size()), true);
 }
 
 /// The atom of table axis `k`: a whole axis whose type is entry `k` of the table's type list.

@@ -3,7 +3,7 @@
 // either returns a layout that obeys the rules of a layout, or throws one layout_syntax_error
 // whose message is one line and whose column lies in the text (0: the text as a whole). A layout
 // read in axle's notation prints as a text that reads back as the same layout (parse∘print is the
-// identity on what parse returns).
+// identity on what parse returns). The quick reading layout_t uses agrees with the parser.
 #include <axle/catalogue.hpp>
 #include <axle/einops.hpp>
 #include <axle/notation.hpp>
@@ -61,6 +61,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(!d.error && axle::value::normal_form(d).nsteps == 0, "a reprinted layout differs", input);
   } catch (const axle::layout_syntax_error& e) {
     check_error(e, input, input);
+  }
+  // layout_t's quick reading (the type is built from it): where it answers, the full parser reads
+  // the same layout, and where it decides the rules hold, they do.
+  if (size <= 4096) {
+    namespace d = axle::detail;
+    const d::quick_text q = d::quick_parse(input.data(), static_cast<int>(size), d::table_of<axle::axes_list<>>::names);
+    if (q.ok) {
+      const d::text_layout full = d::parse_layout_text(input, d::table_of<axle::axes_list<>>::value);
+      require(!full.error, "a text read quickly that the parser rejects", input);
+      const axle::value::layout l = d::quick_value(q, d::table_of<axle::axes_list<>>::value);
+      require(axle::to_string(l) == axle::to_string(full.layout) && l.nentries == full.layout.nentries,
+              "a text read quickly as another layout", input);
+      if (q.valid) require(!axle::value::validate(full.layout), "a layout decided valid that breaks the rules", input);
+    }
   }
   attempt(input, input, [](std::string_view t) { return axle::parse_einops(t, axle::bind<"1", axle::axes::I>{}); });
   attempt(input, input, [](std::string_view t) { return axle::tvm::parse_layout(t); });

@@ -57,6 +57,93 @@ BOOST_AUTO_TEST_CASE(every_catalogue_layout_reads_back_from_its_printed_form) {
   BOOST_TEST(checked >= 3 * 160);
 }
 
+namespace {
+
+/// The atoms and dimensions of the two layouts are the same, field by field.
+bool same_atoms(const value::layout& a, const value::layout& b) {
+  if (a.natoms != b.natoms || a.nentries != b.nentries || a.overflow || b.overflow) return false;
+  for (int e = 0; e <= a.nentries; ++e)
+    if (a.entry_begin[e] != b.entry_begin[e]) return false;
+  for (int i = 0; i < a.natoms; ++i) {
+    const value::atom& x = a.atoms[i];
+    const value::atom& y = b.atoms[i];
+    if (x.axis != y.axis || x.info != y.info || x.stride != y.stride || x.extent != y.extent || x.flipped != y.flipped ||
+        x.unit != y.unit || x.source != y.source || x.axis_source != y.axis_source || x.labelled() || y.labelled())
+      return false;
+  }
+  return true;
+}
+
+struct quick_batch : axle::axis<"batch", axle::axis_kind::batch> {};
+struct quick_o : axle::axis<"O", axle::axis_kind::spatial> {};  // reuses a built-in label
+
+/// What comparing layout_t's quick reading of a text with the full parser found.
+struct quick_tally {
+  int texts = 0, read = 0, decided = 0, wrong = 0;
+  std::string first_wrong;
+};
+
+/// layout_t reads most texts with quick_parse and builds the type from that reading; where
+/// quick_parse answers, it must agree with parse_layout_text (which reports the errors), and
+/// where it decides the rules of a layout hold, value::validate must find nothing.
+template <class Axes = axle::axes_list<>>
+void check_quick(std::string_view text, quick_tally& t) {
+  namespace d = axle::detail;
+  ++t.texts;
+  const d::quick_text q = d::quick_parse(text.data(), static_cast<int>(text.size()), d::table_of<Axes>::names);
+  if (!q.ok) return;
+  ++t.read;
+  const d::text_layout full = d::parse_layout_text(text, d::table_of<Axes>::value);
+  bool right = !full.error && same_atoms(d::quick_value(q, d::table_of<Axes>::value), full.layout);
+  if (q.valid) {
+    ++t.decided;
+    right = right && !value::validate(full.layout);
+  }
+  if (!right && t.wrong++ == 0) t.first_wrong = text;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(the_quick_reading_agrees_with_the_parser) {
+  // Every printed catalogue layout, texts written to probe the quick reading's edges, and every
+  // text one edit away from each of them (a character deleted, or one of `inserted` put in).
+  std::vector<std::string> texts;
+  for (const axle::catalogue::entry_info& e : axle::catalogue::entries())
+    for (const value::layout* l : {e.weight, e.weight_ungrouped, e.activation}) texts.push_back(axle::to_string(*l));
+  for (const char* t : {"()", " ( ) ", "(O, I, H, W)", "\t(O,I,H~,W~)\t", "((G, I), O, H~, W~)", "((G,O/8),I,8o)",
+                        "(O/16, I/16, H, W, 16i, 16o)", "(O/16, 16o)", "((O/16, 16o))", "((16o, O/16))", "(O/16, 8o)",
+                        "(O/4, I/4, 16i, 4o)", "(O/4, I/16, 16i, 4o)", "(O, O)", "(O, O/2, 2o)", "(O/2, O/4, 2o)",
+                        "(I=1, O)", "(I = 1, O)", "(O~, H)", "(H/2~, 2h~)", "(H/2, 2h~)", "(4i@4, I/16, 4i)",
+                        "(heads, head_dim~, seq)", "(N, HEADS)", "(kv_heads/2, 2KV_HEADS)", "(G, (O, I, H))",
+                        "(O / 16 ~, 16o)", "(O/0016, 16o)", "(O/99999999999, 1o)", "(O/2147483647, 2147483647o)",
+                        "((G))", "((G, I),)", "(O, I) ", "(O, I))", "(O I)", "(1o, O)", "(0o, O/2)", "(W~ ~)"})
+    texts.emplace_back(t);
+  const std::string inserted = " ,()~/=@[]01269OoIiHhGg_";
+  quick_tally tally;
+  for (const std::string& t : texts) {
+    check_quick(t, tally);
+    for (std::size_t i = 0; i <= t.size(); ++i) {
+      if (i < t.size()) check_quick(t.substr(0, i) + t.substr(i + 1), tally);
+      for (const char c : inserted) check_quick(t.substr(0, i) + c + t.substr(i), tally);
+    }
+  }
+  // With axes of the user's, which come first and may reuse a built-in label.
+  using mine = axle::axes_list<quick_batch, quick_o>;
+  for (const char* t : {"(batch, O~, I)", "(O/2, 2o, batch)", "(B, O)", "(2BATCH, batch/2)", "(o~)"}) check_quick<mine>(t, tally);
+  BOOST_TEST(tally.wrong == 0, tally.wrong << " texts read differently, the first: \"" << tally.first_wrong << '"');
+  BOOST_TEST_MESSAGE(tally.texts << " texts, " << tally.read << " read quickly, " << tally.decided << " decided valid");
+  // The comparison is not vacuous: the common forms are read quickly and decided valid (the type
+  // is not checked again); texts that break a rule are read quickly but left to the type's check.
+  namespace d = axle::detail;
+  auto quick = [](std::string_view t) { return d::quick_parse(t.data(), static_cast<int>(t.size()), d::table_of<axle::axes_list<>>::names); };
+  for (const char* t : {"(O, I, H, W)", "((G, I), O, H~, W~)", "(H, W, I, O)", "(O/16, I/16, H, W, 16i, 16o)",
+                        "((G, O/8), I, 8o)", "(N, H, W, C/8, 8c)", "(seq, heads, head_dim)", "()"})
+    BOOST_TEST((quick(t).ok && quick(t).valid), t);
+  for (const char* t : {"(O, O)", "(O~, I)", "(O/16, 8o)", "(O/16, I)", "((O/16, 16o))", "(I=1, O)", "(O, 4i@4, I/16, 4i)"})
+    BOOST_TEST((quick(t).ok && !quick(t).valid), t);
+  for (const char* t : {"((G, I, O), H)", "(gate[i,f,g,o], O)", "((G), O)", "(O, I"}) BOOST_TEST(!quick(t).ok, t);
+}
+
 BOOST_AUTO_TEST_CASE(the_run_time_parse_is_the_compile_time_one) {
   BOOST_TEST(same(axle::parse_layout("((G, I), O, H~, W~)"), value::of<axle::layout_t<"((G, I), O, H~, W~)">>()));
   BOOST_TEST(same(axle::parse_layout("(O/16, I/16, H, W, 4i@4, 16o, 4i)"), value::of<axle::onednn::weights<"OIhw4i16o4i">>()));
