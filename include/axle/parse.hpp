@@ -194,10 +194,11 @@ struct parsed_layout_text {
 
 // --- the common case, read cheaply ---------------------------------------------------------------
 // Every text a program names is read while it compiles. A well-formed text without labelled axes
-// (nearly all of them) is read into a few integers per atom, and its type is built from atom types
-// keyed by those integers alone, which every text of the translation unit shares; anything else
-// (labels, or a text parse_layout_text would reject) is read again by parse_layout_text, which
-// reports the error.
+// or merged dimensions of more than two atoms (nearly all of them) is read into a few integers per
+// dimension, the rules of a layout are decided there for the common forms, and its type is built
+// from dimension types keyed by those integers alone, which every text of the translation unit
+// shares; anything else (labels, longer merges, or a text parse_layout_text would reject) is read
+// again by parse_layout_text, which reports the error.
 
 /// An atom as one integer: its table axis (bits 0-15), flipped (16), unit (17), stride (18 up).
 /// Its extent, for a part, is kept apart.
