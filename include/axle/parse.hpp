@@ -241,6 +241,14 @@ template <class Names>
   int blocked[4]{};                                    // the first four axes seen as X/f, in order, and their factors
   long long factor[4]{};
   int nblocked = 0;
+  // The number of at most 10 digits at q, not followed by another digit (-1 if there is none),
+  // with q moved past it.
+  auto number = [&](int& q) -> long long {
+    const int d = q;
+    long long v = 0;
+    while (q < size && s[q] >= '0' && s[q] <= '9' && q - d < 10) v = v * 10 + (s[q++] - '0');
+    return q == d || (q < size && s[q] >= '0' && s[q] <= '9') ? -1 : v;
+  };
   for (int p = 0; p < size; ++p) {
     // The characters by how often they come.
     const char ch = s[p];
@@ -256,8 +264,7 @@ template <class Names>
       part = ch >= '0' && ch <= '9';
       int q = p;
       if (part) {  // 16o
-        extent = 0;
-        while (q < size && s[q] >= '0' && s[q] <= '9' && q - p < 10) extent = extent * 10 + (s[q++] - '0');
+        extent = number(q);
         if (extent < 1 || extent > max_text_number || q == size) return r;
       }
       const int b = q;
@@ -332,10 +339,8 @@ template <class Names>
       if (stage != 1 || part != (ch == '@')) return r;
       int q = p + 1;
       while (q < size && (s[q] == ' ' || s[q] == '\t')) ++q;
-      long long v = 0;
-      const int d = q;
-      while (q < size && s[q] >= '0' && s[q] <= '9' && q - d < 10) v = v * 10 + (s[q++] - '0');
-      if (q == d || (q < size && s[q] >= '0' && s[q] <= '9') || v > max_text_number) return r;
+      const long long v = number(q);
+      if (v < 0 || v > max_text_number) return r;
       p = q - 1;
       const long long c = *last;
       const int k = static_cast<int>(c & 0xffff);
@@ -412,12 +417,13 @@ struct quick_atom {
   using type = flipped<typename quick_atom<U, Code & ~quick_flipped, Extent>::type>;
 };
 template <class U, long long Code, index_t Extent>
-requires((Code & quick_flipped) == 0 && (Code & quick_unit) == 0) struct quick_atom<U, Code, Extent, false> {
-  using type = typename part_of<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>, static_cast<index_t>(Code >> 18),
-                                Extent>::type;
+  requires((Code & quick_flipped) == 0 && (Code & quick_unit) == 0)
+struct quick_atom<U, Code, Extent, false> {
+  using type = typename part_of<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>, static_cast<index_t>(Code >> 18), Extent>::type;
 };
 template <class U, long long Code, index_t Extent>
-requires((Code & quick_unit) != 0) struct quick_atom<U, Code, Extent, false> {
+  requires((Code & quick_unit) != 0)
+struct quick_atom<U, Code, Extent, false> {
   using type = unit<type_at_t<U, static_cast<std::size_t>(Code & 0xffff)>>;
 };
 

@@ -353,9 +353,9 @@ struct axis_table {
 };
 
 /// The names of a list of axes as characters and integers only, held by value, for the quick
-/// reading of a text (parse.hpp's quick_parse). Kept apart from table_from: clang 16 takes about a
-/// million instructions to evaluate a reference to table_from's members, once per text that names
-/// it, and a few thousand for this plain variable. letter[c] is the axis find_axis finds for the
+/// reading of a text (parse.hpp's quick_parse). Kept apart from table_from: clang 16 took about
+/// 1.2 M instructions per text to pass the parse a reference to table_from's members, and takes
+/// 0.4 M for this variable (docs/performance.md). letter[c] is the axis find_axis finds for the
 /// one-letter name `c`, part_letter[c] the one find_axis_ignoring_case finds (or -1); bit k of
 /// spatial is set when axis k (< 64) is spatial.
 template <std::size_t Axes, std::size_t Chars>

@@ -121,17 +121,6 @@ constexpr syntax_error syntax_error_at(syntax_problem p, int column, int length 
 }
 [[nodiscard]] constexpr bool is_space(char c) noexcept { return c == ' ' || c == '\t'; }
 
-/// Case-insensitive (ASCII) equality.
-[[nodiscard]] constexpr bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
-  const std::size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  for (std::size_t i = 0; i < n; ++i)
-    if (lower(x[i]) != lower(y[i])) return false;
-  return true;
-}
-
 // --- the cursor ---------------------------------------------------------------------------------
 
 /// A position in a text. Characters are read through a plain pointer: string_view's operator[]
