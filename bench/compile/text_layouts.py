@@ -11,7 +11,9 @@ parses each string and builds the type from the parse. Two uses of each layout:
   planned    the plan from it to `(G, O, I, H, W)` is derived and applied back
              (`apply_t<plan_t<L, R>, L>` is R): what a program does with a layout.
 
-and a baseline translation unit with the same includes and no layout. Every translation unit is
+and a baseline translation unit with the same includes and no layout. A third form, *bare* (declared
+only), names each text as a template argument of an empty template, `text_only<"((G, O), I, H~,
+...)">`, and reads nothing: the least any layout written as text can cost, whatever its parser. Every translation unit is
 compiled REPEAT times by each compiler (-std=c++20 -fsyntax-only), the runs of all of them
 interleaved, and the median user CPU time and the median peak resident memory of each are
 reported, with the ratio of the text form to the type form and the cost per layout over the
@@ -19,7 +21,7 @@ baseline. The compiler's user time and memory are read from the kernel (getrusag
 
 With --write DIR, the translation units are written to DIR (baseline.cpp, declared_types.cpp,
 declared_strings.cpp, planned_types.cpp, planned_strings.cpp) and nothing is compiled: to measure
-them another way (callgrind's instruction counts, -ftime-trace).
+them another way (callgrind's instruction counts, -ftime-trace); declared_bare.cpp holds the bare form.
 
 Usage: bench/compile/text_layouts.py [--count 300] [--repeat 5] [--compilers g++-12,clang++-16] [--write DIR]"""
 import argparse
@@ -81,17 +83,25 @@ using axle::outer;
 using R = axle::layout<G, O, I, H, W>;
 """
 
+# The bare form: the text as the same template argument layout_t takes, and nothing read from it.
+BARE = """template <axle::fixed_string Text>
+struct text_only {};
+"""
+
 
 def source(items, form, use):
-    lines = [PRELUDE]
+    lines = [PRELUDE + (BARE if form == "bare" else "")]
     for k, (type_, text) in enumerate(items):
-        spelled = type_ if form == "types" else f'axle::layout_t<"{text}">'
+        spelled = {"types": type_, "strings": f'axle::layout_t<"{text}">', "bare": f'text_only<"{text}">'}[form]
         lines.append(f"using L{k} = {spelled};")
         if use == "declared":
             lines.append(f"static_assert(sizeof(L{k}) == 1);")
         else:
             lines.append(f"static_assert(std::is_same_v<axle::apply_t<axle::plan_t<L{k}, R>, L{k}>, R>);")
     return "\n".join(lines) + "\nint main() {}\n"
+
+
+UNITS = list(itertools.product(("declared", "planned"), ("types", "strings"))) + [("declared", "bare")]
 
 
 def run(compiler, path):
@@ -119,7 +129,7 @@ def main():
         out = pathlib.Path(args.write)
         out.mkdir(parents=True, exist_ok=True)
         (out / "baseline.cpp").write_text(PRELUDE + "int main() {}\n")
-        for use, form in itertools.product(("declared", "planned"), ("types", "strings")):
+        for use, form in UNITS:
             (out / f"{use}_{form}.cpp").write_text(source(items, form, use))
         return
     compilers = args.compilers.split(",")
@@ -127,7 +137,7 @@ def main():
         tmp = pathlib.Path(tmp)
         units = {("baseline", "-"): tmp / "baseline.cpp"}
         units[("baseline", "-")].write_text(PRELUDE + "int main() {}\n")
-        for use, form in itertools.product(("declared", "planned"), ("types", "strings")):
+        for use, form in UNITS:
             units[(use, form)] = tmp / f"{use}_{form}.cpp"
             units[(use, form)].write_text(source(items, form, use))
         results = {(c, u): ([], []) for c in compilers for u in units}
@@ -149,6 +159,10 @@ def main():
             st, sm = med[(c, (use, "strings"))]
             per = (f"{1000 * (tt - base_t) / args.count:.2f} ms, {1000 * (st - base_t) / args.count:.2f} ms")
             print(f"| {c} | {use} | {tt:.2f} | {st:.2f} | {st / tt:.2f} | {tm:.0f} | {sm:.0f} | {sm / tm:.2f} | {per} |")
+        bt, bm = med[(c, ("declared", "bare"))]
+        tt = med[(c, ("declared", "types"))][0]
+        print(f"| {c} | bare text, declared | | {bt:.2f} | {bt / tt:.2f} | | {bm:.0f} | | "
+              f"{1000 * (bt - base_t) / args.count:.2f} ms (the string alone) |")
         print(f"| {c} | baseline (the includes) | {base_t:.2f} | | | {base_m:.0f} | | | |")
 
 
