@@ -186,6 +186,41 @@ def main():
             check("a copy is byte for byte the input", code == 0 and a.read() == b.read(), err)
         check("a copy lists the tensors no rule matched", "matched by no rule, copied unchanged: 'enc.bn.num_batches_tracked', 'dec.up.bias', " in out, out)
 
+        # Layouts written as text in rules, as a hand-written engine stores its weights: on either
+        # side, against NumPy; stamped as a layout alone, and read back by a rule of that layout.
+        with open(p("engine.toml"), "w") as f:
+            f.write('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "torch.conv2d"\nto = "(O, H, W, I)"\n'
+                    '[[rule]]\nmatch = "dec.up.weight"\nfrom = "torch.conv_transpose2d"\nto = " ((G, O), H, W, I)"\ngroups = 2\n'
+                    '[[rule]]\nmatch = "rnn.weight_ih_l0"\nfrom = "torch.lstm"\nto = "((gate[i,f,o,g], O), I)"\n'
+                    '[[rule]]\nmatch = "head.fc.weight"\nfrom = "(O, I)"\nto = "flax.dense"\n'
+                    '[[rule]]\nmatch = "seq.conv1.weight"\nfrom = "(O, I, W)"\nto = "(W, I, O)"\n')
+        code, out, err = run("convert-checkpoint", p("in.safetensors"), p("engine.safetensors"), "--rules", p("engine.toml"), "--verify")
+        got, meta = spec.read(p("engine.safetensors"))
+        gates = sd["rnn.weight_ih_l0"].reshape(4, 5, 3)
+        want = {
+            "enc.conv.weight": sd["enc.conv.weight"].transpose(0, 2, 3, 1),
+            "dec.up.weight": grouped_torch_to_equinox(sd["dec.up.weight"], 2).transpose(0, 2, 3, 1),
+            "rnn.weight_ih_l0": gates[[0, 1, 3, 2]].reshape(20, 3),  # i, f, g, o -> i, f, o, g
+            "head.fc.weight": sd["head.fc.weight"].T,
+            "seq.conv1.weight": sd["seq.conv1.weight"].transpose(2, 1, 0),
+        }
+        check("rules with layouts as text", code == 0 and all(np.array_equal(got[k], v) for k, v in want.items()), err)
+        check("rules with layouts as text: verified", "verify: 3 convolution weights checked by the reference engine, all the same" in out, out)
+        check("rules with layouts as text: stamps", meta.get("axle.layout:enc.conv.weight") == "(O, H, W, I)"
+              and meta.get("axle.layout:dec.up.weight") == "((G, O), H, W, I)" and meta.get("axle.layout:head.fc.weight") == "flax.dense (I, O)",
+              meta)
+        with open(p("back.toml"), "w") as f:
+            f.write('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "(O, H, W, I)"\nto = "torch.conv2d"\n')
+        code, out, err = run("convert-checkpoint", p("engine.safetensors"), p("engine_back.safetensors"), "--rules", p("back.toml"))
+        got, meta = spec.read(p("engine_back.safetensors"))
+        check("a layout's stamp read back by a rule of that layout", code == 0 and np.array_equal(got["enc.conv.weight"], sd["enc.conv.weight"])
+              and meta.get("axle.layout:enc.conv.weight") == "torch.conv2d (O, I, H, W)", err)
+        with open(p("twice.toml"), "w") as f:
+            f.write('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "torch.conv2d"\nto = "(O, H, W, I)"\n')
+        expect_error("a layout's stamp: converting it twice is refused", tmp,
+                     ["convert-checkpoint", p("engine.safetensors"), p("twice.safetensors"), "--rules", p("twice.toml")],
+                     "tensor 'enc.conv.weight' is stamped '(O, H, W, I)': it already has the layout of (O, H, W, I)")
+
         # Keras: Conv1D, Dense, LSTM kernels; Keras names.
         with open(p("keras.toml"), "w") as f:
             f.write('[[rule]]\nmatch = "{p*}.weight"\nndim = [3, 4, 5]\ndrop = true\n')
@@ -279,6 +314,15 @@ def main():
                                           "cannot convert torch.conv2d (conv) to keras.conv2d_transpose (conv_transpose)"),
             "groups where the target has none": ('[[rule]]\nmatch = "dec.up.weight"\nfrom = "torch.conv_transpose2d"\nto = "flax.conv_transpose"\ngroups = 2\n',
                                                  "bad.toml:1: tensor 'dec.up.weight': flax.conv_transpose does not support groups (groups = 2)"),
+            "a layout of the wrong rank": ('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "(O, I, H)"\nto = "flax.conv"\n',
+                                           "bad.toml:1: tensor 'enc.conv.weight' has 4 dimensions, but the layout (O, I, H) has 3"),
+            "a malformed layout": ('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "torch.conv2d"\nto = "((G, O) H, W, I)"\n',
+                                   "bad.toml:1: expected ',' or ')' at column 9 of \"((G, O) H, W, I)\""),
+            "a layout with an unknown axis": ('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "torch.conv2d"\nto = "(O, X, H, W)"\n',
+                                              "bad.toml:1: unknown axis 'X' at column 5 of \"(O, X, H, W)\" (the axes are N, C, O, I,"),
+            "a layout that lacks an axis": ('[[rule]]\nmatch = "enc.conv.weight"\nfrom = "torch.conv2d"\nto = "(O, I, H)"\n',
+                                            "bad.toml:1: tensor 'enc.conv.weight': cannot convert torch.conv2d (O, I, H, W) to (O, I, H): "
+                                            "(O, I, H) does not say where W goes"),
             "an unknown key": ('[[rule]]\nmatch = "x"\nrenam = "y"\n', "bad.toml:1: unknown key 'renam' in a rule; did you mean rename?"),
             "a capture the pattern lacks": ('[[rule]]\nmatch = "{a}.weight"\nrename = "{b}.kernel"\n',
                                             "bad.toml:1: name '{b}.kernel' uses {b}, which the rule's match does not capture"),

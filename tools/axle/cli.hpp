@@ -80,6 +80,12 @@ operand lookup(std::string_view name_or_layout);
 /// The entry of a layout given as text.
 [[nodiscard]] bool is_layout_entry(const entry_info& e) noexcept;
 
+/// A layout given as text stores the tensor of the op it is paired with: when one of `from` and
+/// `to` is a layout and the other an op, the layout takes the op's family, semantics and meaning
+/// (gate order and biases are in the layout; a GRU's reset placement, a rotary embedding, a
+/// section are the op's). Two layouts, or two ops, are left as they are.
+void pair_layout_with_op(entry_info& from, entry_info& to) noexcept;
+
 /// Two operands resolved to one entry each, matched by rank: the weight's number of dimensions
 /// when a file is given, else --rank, else the only rank one of them has. A layout takes the family,
 /// semantics and meaning of the op it is paired with: it stores that op's tensor.

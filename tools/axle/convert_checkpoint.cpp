@@ -206,7 +206,8 @@ std::vector<tensor_plan> make_plan(const checkpoint_reader& in, const rule_set& 
         p.plan_text = p.conversion->notation();
         p.identity = p.plan_text == "id";
         p.out.shape.assign(p.map.target_shape.begin(), p.map.target_shape.end());
-        p.out_stamp = safetensors::stamp{p.to.name, to_string(p.conversion->to_layout())};
+        // A layout given as text is stamped as a layout alone: it is no op of the catalogue.
+        p.out_stamp = safetensors::stamp{p.to.is_layout() ? std::string() : p.to.name, to_string(p.conversion->to_layout())};
         // The stamp the input carries, if any, must say the source layout.
         const auto s = in.stamp(t.name);
         const std::string from_text = to_string(p.conversion->from_layout());
@@ -709,7 +710,8 @@ void print_plan(const std::vector<tensor_plan>& plans, const checkpoint_reader& 
       case action::convert:
         ++converted;
         fmt::print("{}  {} {} -> {}  {}\n", rename, dtype_name(t.dtype), shape_text(t.shape), shape_text(p.out.shape), bytes_text(p.out.bytes));
-        fmt::print("    {} {} -> {} {}: {}  ({})\n", p.from.name, to_string(p.conversion->from_layout()), p.to.name, to_string(p.conversion->to_layout()), p.plan_text,
+        fmt::print("    {} {} -> {} {}: {}  ({})\n", p.from.is_layout() ? "layout" : p.from.name, to_string(p.conversion->from_layout()),
+                   p.to.is_layout() ? "layout" : p.to.name, to_string(p.conversion->to_layout()), p.plan_text,
                    rule_text(p));
         break;
       case action::reshape:

@@ -147,19 +147,20 @@ entry_pair resolve_pair(std::string_view from, std::string_view to, std::optiona
   };
   r.from = pick(fs);
   r.to = pick(ts);
-  // A layout given as text stores the tensor of the op it is paired with: that op's family,
-  // semantics and meaning (gate order and biases are in the layout; a GRU's reset placement, a
-  // rotary embedding, a section are the op's).
+  pair_layout_with_op(r.from, r.to);
+  return r;
+}
+
+void pair_layout_with_op(entry_info& from, entry_info& to) noexcept {
   auto take_meaning = [](entry_info& layout, const entry_info& op) {
     layout.family = op.family;
     layout.semantics = op.semantics;
     layout.meaning = op.meaning;
   };
-  if (is_layout_entry(r.from) && !is_layout_entry(r.to))
-    take_meaning(r.from, r.to);
-  else if (is_layout_entry(r.to) && !is_layout_entry(r.from))
-    take_meaning(r.to, r.from);
-  return r;
+  if (is_layout_entry(from) && !is_layout_entry(to))
+    take_meaning(from, to);
+  else if (is_layout_entry(to) && !is_layout_entry(from))
+    take_meaning(to, from);
 }
 
 void add_size_options(CLI::App& cmd, size_options& o) {

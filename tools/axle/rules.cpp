@@ -571,9 +571,16 @@ rule_match find_rule(const rule_set& rules, const std::string& name, int ndim, c
 
 // --- ops ----------------------------------------------------------------------------------------
 
-resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, const std::string& tensor) {
-  if (!text.empty() && text.front() == '(')
-    throw tool_error(fmt::format("{}: {}: a layout in axle's notation is not accepted here yet; name a catalogue op (axle list)", r.origin, echo(text)));
+namespace {
+
+/// A rule's `from` or `to` written as a layout: '(' first, as on the command line (lookup).
+bool is_layout_text(std::string_view text) noexcept {
+  const std::size_t first = text.find_first_not_of(" \t");
+  return first != std::string_view::npos && text[first] == '(';
+}
+
+/// The catalogue's entries of a rule's op name (one per rank), or the error naming the closest.
+std::span<const entry_info> catalogue_entries(const std::string& text, const rule& r) {
   const auto all = catalogue::find_all(text);
   if (all.empty()) {
     const auto close = catalogue::suggest(text);
@@ -581,6 +588,33 @@ resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, co
     for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += std::string(close[k]); }
     throw tool_error(fmt::format("{}: unknown op {}{} (axle list shows them all)", r.origin, echo(text), hint.empty() ? "" : hint + "?"));
   }
+  return all;
+}
+
+resolved_op resolve_rule_layout(const std::string& text, const rule& r) {
+  resolved_op op;
+  try {
+    op.layout = lookup(text);
+  } catch (const tool_error& e) {
+    throw tool_error(fmt::format("{}: {}", r.origin, e.what()));
+  }
+  op.layout_entry = std::make_shared<entry_info>(op.layout.entries.front());
+  op.entry = op.layout_entry.get();
+  op.name = std::string(op.entry->name);
+  return op;
+}
+
+}  // namespace
+
+resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, const std::string& tensor) {
+  if (is_layout_text(text)) {
+    resolved_op op = resolve_rule_layout(text, r);
+    if (op.entry->weight->nentries != ndim && op.entry->weight_ungrouped->nentries != ndim)
+      throw tool_error(fmt::format("{}: tensor {} has {} dimensions, but the layout {} has {}", r.origin, echo(tensor), ndim, op.name,
+                                   op.entry->weight->nentries));
+    return op;
+  }
+  const auto all = catalogue_entries(text, r);
   const entry_info* e = catalogue::find_for_weight_ndim(text, ndim);
   if (e == nullptr) {
     std::string dims;
@@ -590,25 +624,43 @@ resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, co
     }
     throw tool_error(fmt::format("{}: tensor {} has {} dimensions, but a {} weight has {}", r.origin, echo(tensor), ndim, text, dims));
   }
-  return {e, std::string(e->name)};
+  resolved_op op;
+  op.entry = e;
+  op.name = std::string(e->name);
+  return op;
 }
 
-resolved_op resolve_rule_target(const std::string& text, const resolved_op& from, const rule& r, const std::string& tensor) {
-  if (!text.empty() && text.front() == '(')
-    throw tool_error(fmt::format("{}: {}: a layout in axle's notation is not accepted here yet; name a catalogue op (axle list)", r.origin, echo(text)));
-  const auto all = catalogue::find_all(text);
-  if (all.empty()) {
-    const auto close = catalogue::suggest(text);
-    std::string hint;
-    for (std::size_t k = 0; k < close.size(); ++k) { hint += (k ? ", " : "; did you mean "); hint += std::string(close[k]); }
-    throw tool_error(fmt::format("{}: unknown op {}{} (axle list shows them all)", r.origin, echo(text), hint.empty() ? "" : hint + "?"));
-  }
+namespace {
+
+/// The catalogue op named by a rule's `to`, of the source's spatial rank.
+resolved_op resolve_rule_target_op(const std::string& text, const resolved_op& from, const rule& r, const std::string& tensor) {
+  static_cast<void>(catalogue_entries(text, r));  // an unknown name: the closest names
   const entry_info* t = catalogue::find(text, from.entry->spatial);
   if (t == nullptr) throw tool_error(fmt::format("{}: {} has no {}-D form (for tensor {}, a {})", r.origin, text, from.entry->spatial, echo(tensor), from.name));
-  if (t->family != from.entry->family)
+  if (!from.is_layout() && t->family != from.entry->family)
     throw tool_error(fmt::format("{}: cannot convert {} ({}) to {} ({}): their weights mean different things", r.origin, from.name,
                                  to_string(from.entry->family), text, to_string(t->family)));
-  return {t, std::string(t->name)};
+  resolved_op to;
+  to.entry = t;
+  to.name = std::string(t->name);
+  return to;
+}
+
+}  // namespace
+
+resolved_op resolve_rule_target(const std::string& text, resolved_op& from, const rule& r, const std::string& tensor) {
+  resolved_op to;
+  if (is_layout_text(text))
+    to = resolve_rule_layout(text, r);
+  else
+    to = resolve_rule_target_op(text, from, r, tensor);
+  // The layout on either side takes the meaning of the op on the other.
+  entry_info f = *from.entry;
+  entry_info t = *to.entry;
+  pair_layout_with_op(f, t);
+  if (from.is_layout()) *from.layout_entry = f;
+  if (to.is_layout()) *to.layout_entry = t;
+  return to;
 }
 
 }  // namespace axle::cli

@@ -86,7 +86,7 @@ struct rule {
   name_pattern match;
   std::vector<int> ndim;  // any rank when empty
   std::vector<sibling> with, without;
-  std::optional<std::string> from, to;  // ops, resolved per tensor (resolve_rule_op)
+  std::optional<std::string> from, to;  // ops or layouts in axle's notation, resolved per tensor (resolve_rule_op)
   std::vector<std::pair<std::string, index_t>> sizes;  // axis → size (groups = G)
   std::optional<name_template> rename;
   bool drop = false;
@@ -121,16 +121,21 @@ struct rule_match {
 };
 [[nodiscard]] rule_match find_rule(const rule_set& rules, const std::string& name, int ndim, const tensor_lookup& tensors);
 
-/// An op of a rule, for a weight of `ndim` dimensions: the catalogue entry, whose layouts the
-/// conversion uses. This is the one place a rule's `from` and `to` are read; a layout written in
-/// axle's notation (`((G, I), O, H~, W~)`) is to be accepted here too once layouts can be read
-/// from text.
+/// An op of a rule, for a weight of `ndim` dimensions: the catalogue entry, or the entry of a layout
+/// written in axle's notation (`((G, O), H, W, I)`, a hand-written engine's), whose layouts the
+/// conversion uses. This is the one place a rule's `from` and `to` are read. A layout stores the
+/// tensor of the op it is paired with, and takes that op's meaning (pair_layout_with_op).
 struct resolved_op {
   const entry_info* entry = nullptr;
-  std::string name;  // the catalogue name
+  std::string name;                          // the catalogue name, or the layout as axle prints it
+  operand layout;                            // a layout's operand, which owns what its entry points at
+  std::shared_ptr<entry_info> layout_entry;  // a layout's entry, given its op's meaning; null for an op
+
+  [[nodiscard]] bool is_layout() const noexcept { return layout_entry != nullptr; }
 };
 [[nodiscard]] resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, const std::string& tensor);
-/// The target op of the same spatial rank as the source op.
-[[nodiscard]] resolved_op resolve_rule_target(const std::string& text, const resolved_op& from, const rule& r, const std::string& tensor);
+/// The target op of the same spatial rank as the source op, or a layout; a layout on either side
+/// takes the meaning of the op on the other (`from` may change).
+[[nodiscard]] resolved_op resolve_rule_target(const std::string& text, resolved_op& from, const rule& r, const std::string& tensor);
 
 }  // namespace axle::cli
