@@ -11,10 +11,10 @@ parses each string and builds the type from the parse. Two uses of each layout:
   planned    the plan from it to `(G, O, I, H, W)` is derived and applied back
              (`apply_t<plan_t<L, R>, L>` is R): what a program does with a layout.
 
-and a baseline translation unit with the same includes and no layout. A third form, *bare* (declared
-only), names each text as a template argument of an empty template, `text_only<"((G, O), I, H~,
-...)">`, and reads nothing: the least any layout written as text can cost, whatever its parser. Every translation unit is
-compiled REPEAT times by each compiler (-std=c++20 -fsyntax-only), the runs of all of them
+and a baseline translation unit with the same includes and no layout. A third form, *bare*
+(declared only), names each text as a template argument of an empty template, `text_only<"((G,
+O), I, H~, ...)">`, and reads nothing: the least any layout written as text can cost, whatever
+its parser. Every translation unit is compiled REPEAT times by each compiler (-std=c++20 -fsyntax-only), the runs of all of them
 interleaved, and the median user CPU time and the median peak resident memory of each are
 reported, with the ratio of the text form to the type form and the cost per layout over the
 baseline. The compiler's user time and memory are read from the kernel (getrusage of the child).

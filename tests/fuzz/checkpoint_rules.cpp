@@ -11,10 +11,13 @@
 
 #include "cli.hpp"
 
+#include <axle/safetensors.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,47 +25,27 @@
 
 namespace {
 
-struct tensor {
-  const char* name;
-  const char* dtype;
-  std::vector<int> shape;
-  int item;
-};
-
-const std::vector<tensor> tensors = {
-    {"enc.conv.weight", "F32", {8, 2, 3, 3}, 4},      {"enc.conv.bias", "F32", {8}, 4},
-    {"dec.up.weight", "F32", {8, 2, 4, 4}, 4},        {"seq.conv1.weight", "F16", {6, 4, 5}, 2},
-    {"vol.conv3.weight", "F32", {4, 2, 3, 2, 1}, 4},  {"head.fc.weight", "BF16", {10, 16}, 2},
-    {"rnn.weight_ih_l0", "F32", {20, 3}, 4},          {"rnn.weight_hh_l0", "F32", {20, 5}, 4},
-    {"enc.bn.num_batches_tracked", "I64", {}, 8},
+// A PyTorch-like model's tensors, of every rank from 0 to 5.
+const std::vector<axle::safetensors::entry> tensors = {
+    {"enc.conv.weight", axle::dtype::F32, {8, 2, 3, 3}},    {"enc.conv.bias", axle::dtype::F32, {8}},
+    {"dec.up.weight", axle::dtype::F32, {8, 2, 4, 4}},      {"seq.conv1.weight", axle::dtype::F16, {6, 4, 5}},
+    {"vol.conv3.weight", axle::dtype::F32, {4, 2, 3, 2, 1}}, {"head.fc.weight", axle::dtype::BF16, {10, 16}},
+    {"rnn.weight_ih_l0", axle::dtype::F32, {20, 3}},        {"rnn.weight_hh_l0", axle::dtype::F32, {20, 5}},
+    {"enc.bn.num_batches_tracked", axle::dtype::I64, {}},
 };
 
 std::uintmax_t checkpoint_size = 0;
 
-/// A safetensors file as the specification lays it out: the header's length, the header (JSON,
-/// padded with spaces), the data.
 void write_checkpoint() {
-  std::string header = "{";
-  std::size_t offset = 0;
-  for (const tensor& t : tensors) {
-    std::size_t bytes = static_cast<std::size_t>(t.item);
-    std::string shape;
-    for (int e : t.shape) {
-      bytes *= static_cast<std::size_t>(e);
-      shape += (shape.empty() ? "" : ",") + std::to_string(e);
-    }
-    if (header.size() > 1) header += ",";
-    header += "\"" + std::string(t.name) + "\":{\"dtype\":\"" + t.dtype + "\",\"shape\":[" + shape + "],\"data_offsets\":[" +
-              std::to_string(offset) + "," + std::to_string(offset + bytes) + "]}";
-    offset += bytes;
+  std::vector<std::vector<std::byte>> buffers;
+  std::vector<std::span<const std::byte>> data;
+  for (const auto& t : tensors) {
+    const std::size_t bytes = static_cast<std::size_t>(*axle::byte_size(t.dtype, t.shape));
+    auto& b = buffers.emplace_back(bytes);
+    for (std::size_t k = 0; k < bytes; ++k) b[k] = static_cast<std::byte>(k * 7 % 61);  // finite values in every dtype
   }
-  header += "}";
-  while (header.size() % 8 != 0) header += ' ';
-  std::string file(8, '\0');
-  for (int k = 0; k < 8; ++k) file[static_cast<std::size_t>(k)] = static_cast<char>((header.size() >> (8 * k)) & 0xff);
-  file += header;
-  for (std::size_t k = 0; k < offset; ++k) file += static_cast<char>(k * 7 % 61);  // finite values in every dtype
-  std::ofstream("in.safetensors", std::ios::binary) << file;
+  for (const auto& b : buffers) data.emplace_back(b);
+  axle::safetensors::write("in.safetensors", tensors, data);
   checkpoint_size = std::filesystem::file_size("in.safetensors");
 }
 

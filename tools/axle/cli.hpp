@@ -77,8 +77,14 @@ struct operand {
 /// a bad layout, with the column.
 operand lookup(std::string_view name_or_layout);
 
+/// Whether a name given for an op is a layout in axle's notation: '(' after any blanks.
+[[nodiscard]] bool is_layout_text(std::string_view name_or_layout) noexcept;
+
 /// The entry of a layout given as text.
 [[nodiscard]] bool is_layout_entry(const entry_info& e) noexcept;
+
+/// Whether a weight of `ndim` dimensions can be stored as entry `e` (grouped or with one group).
+[[nodiscard]] bool holds_weight_ndim(const entry_info& e, int ndim) noexcept;
 
 /// A layout given as text stores the tensor of the op it is paired with: when one of `from` and
 /// `to` is a layout and the other an op, the layout takes the op's family, semantics and meaning

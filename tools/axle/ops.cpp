@@ -91,10 +91,13 @@ operand layout_operand(std::string_view text) {
 
 }  // namespace
 
+bool is_layout_text(std::string_view name) noexcept {
+  const std::size_t first = name.find_first_not_of(" \t");
+  return first != std::string_view::npos && name[first] == '(';
+}
+
 operand lookup(std::string_view name) {
-  std::size_t first = 0;
-  while (first < name.size() && (name[first] == ' ' || name[first] == '\t')) ++first;
-  if (first < name.size() && name[first] == '(') return layout_operand(name);
+  if (is_layout_text(name)) return layout_operand(name);
   const auto all = catalogue::find_all(name);
   if (!all.empty()) return operand{all, nullptr};
   const auto close = catalogue::suggest(name);
@@ -108,6 +111,10 @@ operand lookup(std::string_view name) {
 
 bool is_layout_entry(const entry_info& e) noexcept { return e.source == text_source; }
 
+bool holds_weight_ndim(const entry_info& e, int ndim) noexcept {
+  return e.weight->nentries == ndim || e.weight_ungrouped->nentries == ndim;
+}
+
 entry_pair resolve_pair(std::string_view from, std::string_view to, std::optional<int> rank, std::optional<int> weight_ndim) {
   entry_pair r{lookup(from), lookup(to), {}, {}};
   const std::span<const entry_info> fs = r.from_operand.entries;
@@ -115,7 +122,7 @@ entry_pair resolve_pair(std::string_view from, std::string_view to, std::optiona
   if (weight_ndim) {
     const entry_info* f = nullptr;
     for (const entry_info& e : fs)
-      if (e.weight->nentries == *weight_ndim || e.weight_ungrouped->nentries == *weight_ndim) f = &e;
+      if (holds_weight_ndim(e, *weight_ndim)) f = &e;
     if (f == nullptr) {
       std::string dims;
       for (const entry_info& e : fs) dims += (dims.empty() ? "" : " or ") + std::to_string(e.weight->nentries);

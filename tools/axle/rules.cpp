@@ -573,12 +573,6 @@ rule_match find_rule(const rule_set& rules, const std::string& name, int ndim, c
 
 namespace {
 
-/// A rule's `from` or `to` written as a layout: '(' first, as on the command line (lookup).
-bool is_layout_text(std::string_view text) noexcept {
-  const std::size_t first = text.find_first_not_of(" \t");
-  return first != std::string_view::npos && text[first] == '(';
-}
-
 /// The catalogue's entries of a rule's op name (one per rank), or the error naming the closest.
 std::span<const entry_info> catalogue_entries(const std::string& text, const rule& r) {
   const auto all = catalogue::find_all(text);
@@ -609,7 +603,7 @@ resolved_op resolve_rule_layout(const std::string& text, const rule& r) {
 resolved_op resolve_rule_op(const std::string& text, int ndim, const rule& r, const std::string& tensor) {
   if (is_layout_text(text)) {
     resolved_op op = resolve_rule_layout(text, r);
-    if (op.entry->weight->nentries != ndim && op.entry->weight_ungrouped->nentries != ndim)
+    if (!holds_weight_ndim(*op.entry, ndim))
       throw tool_error(fmt::format("{}: tensor {} has {} dimensions, but the layout {} has {}", r.origin, echo(tensor), ndim, op.name,
                                    op.entry->weight->nentries));
     return op;
